@@ -1,0 +1,127 @@
+using System.Data.Common;
+using System.Text.Json;
+using BoxOffice.Contracts;
+using BoxOffice.Messaging.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace BoxOffice.Messaging.EventLog;
+
+/// <summary>
+/// A write transaction on a service's database. State changes made through it and the events
+/// published with <see cref="Publish{T}"/> commit together or not at all: the outbox is the
+/// service's event log, appended in the same transaction as the change that caused the events.
+/// </summary>
+public sealed class ServiceTransaction : IAsyncDisposable
+{
+    private readonly ServiceDatabase _database;
+    private readonly SqliteConnection _connection;
+    private readonly SqliteTransaction _transaction;
+    private List<EventEnvelope>? _pending;
+    private bool _finished;
+    private bool _released;
+
+    internal ServiceTransaction(ServiceDatabase database, SqliteConnection connection, SqliteTransaction transaction)
+    {
+        _database = database;
+        _connection = connection;
+        _transaction = transaction;
+    }
+
+    /// <summary>The database this transaction writes to.</summary>
+    public ServiceDatabase Database => _database;
+
+    /// <summary>The connection, for commands and libraries that take one.</summary>
+    public DbConnection Connection => _connection;
+
+    /// <summary>The ADO.NET transaction every command must join.</summary>
+    public DbTransaction Transaction => _transaction;
+
+    /// <summary>
+    /// A command in this transaction, empty of parameters. Commands are cached by their SQL text so
+    /// a statement run for every event in a batch is prepared once.
+    /// </summary>
+    public DbCommand Command(string sql)
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        var command = _database.CachedCommand(sql);
+        command.Parameters.Clear();
+        command.Transaction = _transaction;
+        return command;
+    }
+
+    /// <summary>
+    /// Appends an event to this service's log when the transaction commits. The event must belong to
+    /// this service (its wire name starts with the database's name).
+    /// </summary>
+    /// <returns>The new event's id.</returns>
+    public Guid Publish<T>(T @event, Guid? correlationId = null, Guid? causationId = null)
+        where T : IEvent<T>
+    {
+        ArgumentNullException.ThrowIfNull(@event);
+        ObjectDisposedException.ThrowIf(_finished, this);
+        var source = EventEnvelope.SourceOf(T.WireName);
+        if (!string.Equals(source, _database.Name, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"'{T.WireName}' belongs to the log of '{source}'; this transaction writes to '{_database.Name}'.");
+        }
+
+        var now = _database.Time.GetUtcNow();
+        var envelope = new EventEnvelope(
+            Guid.CreateVersion7(now),
+            T.WireName,
+            now,
+            correlationId,
+            causationId,
+            JsonSerializer.Serialize(@event, T.JsonTypeInfo));
+        (_pending ??= []).Add(envelope);
+        return envelope.EventId;
+    }
+
+    /// <summary>Appends the published events to the log and commits everything.</summary>
+    public async Task CommitAsync(CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        var appended = _pending is { Count: > 0 };
+        if (appended)
+        {
+            await EventLogWriter.AppendAsync(this, _pending!, ct);
+        }
+
+        await _transaction.CommitAsync(ct);
+        _finished = true;
+        Release();
+        if (appended)
+        {
+            _database.Appended.Notify();
+        }
+    }
+
+    /// <summary>Rolls back unless committed, and frees the database for the next writer.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_finished)
+        {
+            _finished = true;
+            try
+            {
+                await _transaction.RollbackAsync();
+            }
+            catch (SqliteException)
+            {
+                // SQLite may already have rolled back (for example after an I/O error); nothing is kept either way.
+            }
+        }
+
+        await _transaction.DisposeAsync();
+        Release();
+    }
+
+    private void Release()
+    {
+        if (!_released)
+        {
+            _released = true;
+            _database.ReleaseWriteLock();
+        }
+    }
+}

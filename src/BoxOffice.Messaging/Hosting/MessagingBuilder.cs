@@ -1,0 +1,100 @@
+using BoxOffice.Messaging.Consuming;
+using BoxOffice.Messaging.Operations;
+using BoxOffice.Messaging.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace BoxOffice.Messaging.Hosting;
+
+/// <summary>Declares the service databases and consumers a process hosts.</summary>
+public sealed class MessagingBuilder
+{
+    internal MessagingBuilder(IServiceCollection services) => Services = services;
+
+    /// <summary>The application's services.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>
+    /// Hosts a service database named <paramref name="name"/> (file <c>{name}.db</c> in the data
+    /// directory) with the messaging tables and the given module migrations. It is resolvable as a
+    /// keyed <see cref="ServiceDatabase"/> under its name.
+    /// </summary>
+    public MessagingBuilder AddDatabase(string name, params MigrationSet[] migrations)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (Services.Any(d => d.ServiceType == typeof(DatabaseDefinition) && ((DatabaseDefinition)d.ImplementationInstance!).Name == name))
+        {
+            throw new InvalidOperationException($"Database '{name}' is already registered.");
+        }
+
+        Services.AddSingleton(new DatabaseDefinition(name, [MessagingSchema.Migrations, .. migrations]));
+        Services.AddKeyedSingleton(name, (sp, _) => sp.GetRequiredService<DatabaseRegistry>().Get(name));
+        return this;
+    }
+
+    /// <summary>Adds a consumer whose state, cursors and dead letters live in <paramref name="database"/>.</summary>
+    public MessagingBuilder AddConsumer(string name, string database, Action<ConsumerBuilder> configure)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        var builder = new ConsumerBuilder(name, database, Services);
+        configure(builder);
+        Services.AddSingleton(builder.Build());
+        return this;
+    }
+}
+
+/// <summary>Registers the messaging core.</summary>
+public static class MessagingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the messaging core (once) with its options from <c>Messaging</c> and the data directory
+    /// from <c>BoxOffice:DataDirectory</c>, and returns a builder to declare databases and consumers.
+    /// </summary>
+    public static MessagingBuilder AddMessaging(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (!services.Any(d => d.ServiceType == typeof(MessagingRuntime)))
+        {
+            services.AddOptions<MessagingOptions>()
+                .Bind(configuration.GetSection(MessagingOptions.Section))
+                .Configure(o => o.DataDirectory = configuration["BoxOffice:DataDirectory"] ?? o.DataDirectory)
+                // A relative data directory is under the content root (the project folder under `dotnet run`).
+                .PostConfigure<IHostEnvironment>((o, env) => o.DataDirectory = Path.GetFullPath(o.DataDirectory, env.ContentRootPath))
+                .ValidateDataAnnotations()
+                .ValidateOnStart();
+            services.TryAddSingleton(TimeProvider.System);
+            services.AddSingleton(sp => new DatabaseRegistry(
+                sp.GetServices<DatabaseDefinition>(), sp.GetRequiredService<IOptions<MessagingOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton(sp => new MessagingRuntime(
+                sp.GetRequiredService<DatabaseRegistry>(),
+                sp.GetServices<ConsumerDefinition>(),
+                sp.GetRequiredService<IOptions<MessagingOptions>>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp,
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
+            services.AddHostedService(sp => sp.GetRequiredService<MessagingRuntime>());
+            services.AddSingleton<MessagingAdmin>();
+        }
+
+        return new MessagingBuilder(services);
+    }
+}
+
+internal sealed record DatabaseDefinition(string Name, IReadOnlyList<MigrationSet> Migrations);
+
+internal sealed class DatabaseRegistry(IEnumerable<DatabaseDefinition> definitions, MessagingOptions options, TimeProvider time)
+{
+    private readonly Dictionary<string, ServiceDatabase> _databases =
+        definitions.ToDictionary(d => d.Name, d => new ServiceDatabase(d.Name, d.Migrations, options, time), StringComparer.Ordinal);
+
+    public IEnumerable<ServiceDatabase> All => _databases.Values;
+
+    public ServiceDatabase Get(string name) =>
+        _databases.TryGetValue(name, out var database) ? database : throw new InvalidOperationException($"No database '{name}' is registered.");
+
+    public bool TryGet(string name, out ServiceDatabase database) => _databases.TryGetValue(name, out database!);
+}

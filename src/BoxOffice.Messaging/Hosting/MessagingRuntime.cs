@@ -1,0 +1,194 @@
+using BoxOffice.Messaging.Consuming;
+using BoxOffice.Messaging.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BoxOffice.Messaging.Hosting;
+
+/// <summary>
+/// Opens and migrates every hosted database, then runs every consumer subscription and the log
+/// retention sweep until the host stops.
+/// </summary>
+public sealed partial class MessagingRuntime : IHostedService
+{
+    private readonly DatabaseRegistry _databases;
+    private readonly IReadOnlyList<ConsumerDefinition> _definitions;
+    private readonly MessagingOptions _options;
+    private readonly TimeProvider _time;
+    private readonly IServiceProvider _services;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly List<ConsumerGroup> _consumers = [];
+    private readonly List<Task> _loops = [];
+    private CancellationTokenSource? _stopping;
+
+    internal MessagingRuntime(
+        DatabaseRegistry databases,
+        IEnumerable<ConsumerDefinition> definitions,
+        IOptions<MessagingOptions> options,
+        TimeProvider time,
+        IServiceProvider services,
+        ILoggerFactory loggers)
+    {
+        _databases = databases;
+        _definitions = [.. definitions];
+        _options = options.Value;
+        _time = time;
+        _services = services;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<MessagingRuntime>();
+    }
+
+    /// <summary>True once every database is migrated and every consumer is running.</summary>
+    public bool IsReady { get; private set; }
+
+    /// <summary>The data directory, as an absolute path.</summary>
+    public string DataDirectory => Path.GetFullPath(_options.DataDirectory);
+
+    internal IReadOnlyList<ConsumerGroup> Consumers => _consumers;
+
+    internal IEnumerable<ServiceDatabase> Databases => _databases.All;
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var database in _databases.All)
+        {
+            await database.OpenAsync(cancellationToken);
+            await MigrationRunner.ApplyAsync(database, database.Migrations, _time, _logger, cancellationToken);
+        }
+
+        var hooks = _services.GetService<MessagingHooks>();
+        foreach (var definition in _definitions)
+        {
+            if (_consumers.Any(c => c.Name == definition.Name))
+            {
+                throw new InvalidOperationException($"Consumer '{definition.Name}' is registered twice.");
+            }
+
+            var group = new ConsumerGroup(definition, _databases.Get(definition.Database), _services);
+            foreach (var sourceName in definition.Sources)
+            {
+                if (!_databases.TryGet(sourceName, out var source))
+                {
+                    throw new InvalidOperationException(
+                        $"Consumer '{definition.Name}' handles events of '{sourceName}', but no database '{sourceName}' is hosted in this process and no broker transport is configured.");
+                }
+
+                group.Add(new SubscriptionRunner(group, source, _options, _time, hooks, _loggers.CreateLogger<SubscriptionRunner>()));
+            }
+
+            _consumers.Add(group);
+        }
+
+        _stopping = new CancellationTokenSource();
+        var token = _stopping.Token;
+        foreach (var subscription in _consumers.SelectMany(c => c.Subscriptions))
+        {
+            _loops.Add(Task.Run(() => subscription.RunAsync(token), CancellationToken.None));
+        }
+
+        if (_options.Retention > TimeSpan.Zero)
+        {
+            _loops.Add(Task.Run(() => RetainAsync(token), CancellationToken.None));
+        }
+
+        IsReady = true;
+        LogStarted(_databases.All.Count(), _consumers.Sum(c => c.Subscriptions.Count), DataDirectory);
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        IsReady = false;
+        if (_stopping is null)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        try
+        {
+            await Task.WhenAll(_loops).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's shutdown timeout passed; committed work is durable, the rest is retried on start.
+        }
+
+        foreach (var database in _databases.All)
+        {
+            await database.DisposeAsync();
+        }
+
+        _stopping.Dispose();
+        _stopping = null;
+    }
+
+    /// <summary>
+    /// Deletes events older than the retention period that every consumer in this process has
+    /// applied, in small transactions so writers are never held up for long.
+    /// </summary>
+    internal async Task<int> SweepAsync(CancellationToken ct)
+    {
+        var cutoff = (_time.GetUtcNow() - _options.Retention).ToUnixTimeMilliseconds();
+        var deleted = 0;
+        foreach (var database in _databases.All)
+        {
+            var readers = _consumers.SelectMany(c => c.Subscriptions).Where(s => s.Source == database).ToList();
+            var upTo = readers.Count == 0 ? long.MaxValue : readers.Min(s => s.Position);
+            while (true)
+            {
+                await using var tx = await database.BeginAsync(ct);
+                var rows = await tx.Command("""
+                        DELETE FROM event_log WHERE seq IN (
+                            SELECT seq FROM event_log WHERE seq <= @up_to AND occurred_at < @cutoff ORDER BY seq LIMIT 1000)
+                        """)
+                    .With("@up_to", upTo).With("@cutoff", cutoff).ExecuteNonQueryAsync(ct);
+                await tx.CommitAsync(ct);
+                deleted += rows;
+                if (rows < 1000)
+                {
+                    break;
+                }
+            }
+        }
+
+        return deleted;
+    }
+
+    private async Task RetainAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_options.RetentionInterval, _time, ct);
+                var deleted = await SweepAsync(ct);
+                if (deleted > 0)
+                {
+                    LogRetention(deleted);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                LogRetentionFailed(ex);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Messaging started: {Databases} databases, {Subscriptions} subscriptions, data in {DataDirectory}")]
+    private partial void LogStarted(int databases, int subscriptions, string dataDirectory);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention deleted {Deleted} applied events past the retention period")]
+    private partial void LogRetention(int deleted);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Retention sweep failed; it runs again at the next interval")]
+    private partial void LogRetentionFailed(Exception error);
+}

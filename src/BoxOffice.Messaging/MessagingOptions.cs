@@ -1,0 +1,79 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BoxOffice.Messaging;
+
+/// <summary>How durable a SQLite commit is.</summary>
+public enum Durability
+{
+    /// <summary><c>synchronous=FULL</c>: a committed transaction survives power loss. The default.</summary>
+    Full,
+
+    /// <summary>
+    /// <c>synchronous=NORMAL</c>: in WAL mode a commit survives a process crash but the last
+    /// transactions may be lost on power loss. Opt-in only, for throughput.
+    /// </summary>
+    Normal,
+}
+
+/// <summary>Settings of the messaging core (configuration section <c>Messaging</c>).</summary>
+public sealed class MessagingOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string Section = "Messaging";
+
+    /// <summary>
+    /// Where each service's SQLite database lives. Bound from <c>BoxOffice:DataDirectory</c>
+    /// (env <c>BoxOffice__DataDirectory</c>); relative paths are under the current directory.
+    /// </summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>SQLite commit durability; <see cref="Durability.Full"/> unless opted out.</summary>
+    public Durability Durability { get; set; } = Durability.Full;
+
+    /// <summary>How long a writer waits for another process's write lock before failing.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Most events a consumer applies in one transaction.</summary>
+    [Range(1, 100_000)]
+    public int BatchSize { get; set; } = 1_000;
+
+    /// <summary>Attempts at one event (the first included) before it goes to the dead letters.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>Delay before the second attempt; each later delay is four times longer.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest delay between two attempts.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Consumers wake when a producer in this process commits; this poll only covers writers in
+    /// other processes. At most one second.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    public TimeSpan FallbackPoll { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long events stay in a service's log for replay. Events are deleted only once they are
+    /// older than this AND every consumer in this process has applied them. Zero keeps them forever.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often the retention sweep runs.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
+
+    internal TimeSpan BackoffBefore(int attempt)
+    {
+        // attempt is the one about to run (2 = first retry): 100 ms, 400 ms, 1.6 s, then capped.
+        var factor = Math.Pow(4, Math.Max(0, attempt - 2));
+        var delay = TimeSpan.FromTicks((long)Math.Min(InitialBackoff.Ticks * factor, MaxBackoff.Ticks));
+        return delay;
+    }
+}
