@@ -139,7 +139,8 @@ public sealed partial class MessagingRuntime : IHostedService
         {
             var readers = _consumers.SelectMany(c => c.Subscriptions).Where(s => s.Source == database).ToList();
             var upTo = readers.Count == 0 ? long.MaxValue : readers.Min(s => s.Position);
-            while (true)
+            // Look before taking the write lock: most sweeps find nothing to delete.
+            while (await AnyExpiredAsync(database, upTo, cutoff, ct))
             {
                 await using var tx = await database.BeginAsync(ct);
                 var rows = await tx.Command("""
@@ -149,14 +150,19 @@ public sealed partial class MessagingRuntime : IHostedService
                     .With("@up_to", upTo).With("@cutoff", cutoff).ExecuteNonQueryAsync(ct);
                 await tx.CommitAsync(ct);
                 deleted += rows;
-                if (rows < 1000)
-                {
-                    break;
-                }
             }
         }
 
         return deleted;
+    }
+
+    private static async Task<bool> AnyExpiredAsync(ServiceDatabase database, long upTo, long cutoff, CancellationToken ct)
+    {
+        await using var connection = await database.OpenReadAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM event_log WHERE seq <= @up_to AND occurred_at < @cutoff)";
+        command.With("@up_to", upTo).With("@cutoff", cutoff);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) == 1;
     }
 
     private async Task RetainAsync(CancellationToken ct)

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Globalization;
+using BoxOffice.Messaging.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace BoxOffice.Messaging.Tests.Consuming;
+
+public sealed class SurvivingKillNine
+{
+    private const int Total = 10_000;
+
+    [Fact]
+    public async Task Every_event_is_applied_exactly_once_by_every_consumer_through_repeated_SIGKILLs()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDirectory();
+        var seed = Environment.TickCount;
+        var random = new Random(seed);
+        TestContext.Current.TestOutputHelper?.WriteLine($"random seed {seed}");
+
+        var kills = 0;
+        for (var run = 0; run < 12 && kills < 6; run++)
+        {
+            using var testbed = Testbed.Start(dir.Path);
+            await testbed.ReadyAsync(ct);
+            await Task.Delay(random.Next(50, 600), ct);
+            if (testbed.HasExited)
+            {
+                break;
+            }
+
+            testbed.KillNine();
+            kills++;
+        }
+
+        kills.ShouldBeGreaterThanOrEqualTo(5, "the child finished before it was killed five times");
+
+        using (var last = Testbed.Start(dir.Path))
+        {
+            var exitCode = await last.ExitAsync(TimeSpan.FromMinutes(3), ct);
+            exitCode.ShouldBe(0, last.Output);
+            last.Output.ShouldContain("done");
+        }
+
+        // Checked from the consumers' own state: one row per applied event, no key forbids duplicates.
+        foreach (var consumer in new[] { "alpha", "beta" })
+        {
+            var counted = await QueryAsync(dir.Path, consumer,
+                "SELECT COUNT(*), COUNT(DISTINCT n), MIN(n), MAX(n), COUNT(DISTINCT event_id) FROM applied WHERE type = 'shop.counted.v1'");
+            counted.ShouldBe([Total, Total, 1, Total, Total], consumer);
+            var totals = await QueryAsync(dir.Path, consumer, "SELECT count, sum FROM totals");
+            var expectedCount = consumer == "alpha" ? Total + (Total / 10) : Total;
+            totals.ShouldBe([expectedCount, (long)Total * (Total + 1) / 2], consumer);
+        }
+
+        (await QueryAsync(dir.Path, "alpha", "SELECT COUNT(*), COUNT(DISTINCT key) FROM applied WHERE type = 'shop.noted.v1'")).ShouldBe([Total / 10, Total / 10]);
+        (await QueryAsync(dir.Path, "beta", "SELECT COUNT(*) FROM applied WHERE type <> 'shop.counted.v1'")).ShouldBe([0]);
+
+        // The producer published each number once, and its log is gap-free.
+        var log = await QueryAsync(dir.Path, "shop", "SELECT COUNT(*), MIN(seq), MAX(seq), (SELECT last_seq FROM event_log_head) FROM event_log");
+        log.ShouldBe([Total + (Total / 10), 1, Total + (Total / 10), Total + (Total / 10)]);
+        (await QueryAsync(dir.Path, "shop", "SELECT count FROM produced")).ShouldBe([Total]);
+    }
+
+    private static async Task<long[]> QueryAsync(string directory, string database, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(directory, database + ".db")};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return [.. Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? -1 : reader.GetInt64(i))];
+    }
+
+    /// <summary>The testbed program in a child process that can be killed with SIGKILL.</summary>
+    private sealed class Testbed : IDisposable
+    {
+        private readonly Process _process;
+        private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly System.Text.StringBuilder _output = new();
+
+        private Testbed(Process process) => _process = process;
+
+        public bool HasExited => _process.HasExited;
+
+        public string Output
+        {
+            get
+            {
+                lock (_output)
+                {
+                    return _output.ToString();
+                }
+            }
+        }
+
+        public static Testbed Start(string directory)
+        {
+            var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+            var program = Path.Combine(AppContext.BaseDirectory, "BoxOffice.Messaging.Testbed.dll");
+            var info = new ProcessStartInfo(dotnet)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var arg in new[] { program, directory, Total.ToString(CultureInfo.InvariantCulture), "20", "5" })
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            var testbed = new Testbed(new Process { StartInfo = info });
+            testbed._process.OutputDataReceived += (_, e) => testbed.Record(e.Data, ready: e.Data == "ready");
+            testbed._process.ErrorDataReceived += (_, e) => testbed.Record(e.Data, ready: false);
+            testbed._process.Start();
+            testbed._process.BeginOutputReadLine();
+            testbed._process.BeginErrorReadLine();
+            return testbed;
+        }
+
+        public Task ReadyAsync(CancellationToken ct) => _ready.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
+
+        /// <summary>Process.Kill sends SIGKILL on Unix: no handler, no flush, no graceful stop.</summary>
+        public void KillNine()
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        public async Task<int> ExitAsync(TimeSpan timeout, CancellationToken ct)
+        {
+            await _process.WaitForExitAsync(ct).WaitAsync(timeout, ct);
+            return _process.ExitCode;
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            _process.Dispose();
+        }
+
+        private void Record(string? line, bool ready)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+
+            if (ready)
+            {
+                _ready.TrySetResult();
+            }
+        }
+    }
+}

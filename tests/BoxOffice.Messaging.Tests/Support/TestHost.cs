@@ -1,0 +1,126 @@
+using System.Globalization;
+using BoxOffice.Messaging.Hosting;
+using BoxOffice.Messaging.Operations;
+using BoxOffice.Messaging.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace BoxOffice.Messaging.Tests.Support;
+
+/// <summary>A real generic host running the messaging core on SQLite files in a folder of its own.</summary>
+internal sealed class TestHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private TestHost(IHost host) => _host = host;
+
+    public IServiceProvider Services => _host.Services;
+
+    public MessagingAdmin Admin => Services.GetRequiredService<MessagingAdmin>();
+
+    public MessagingRuntime Runtime => Services.GetRequiredService<MessagingRuntime>();
+
+    public ServiceDatabase Database(string name) => Services.GetRequiredKeyedService<ServiceDatabase>(name);
+
+    public static async Task<TestHost> StartAsync(
+        string dataDirectory,
+        Action<MessagingBuilder> configure,
+        Action<MessagingOptions>? options = null,
+        Action<IServiceCollection>? services = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration["BoxOffice:DataDirectory"] = dataDirectory;
+        // Short backoff keeps poison tests quick; the bounds themselves are what is tested.
+        builder.Configuration["Messaging:InitialBackoff"] = "00:00:00.010";
+        builder.Configuration["Messaging:MaxBackoff"] = "00:00:00.050";
+        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        configure(builder.Services.AddMessaging(builder.Configuration));
+        if (options is not null)
+        {
+            builder.Services.PostConfigure(options);
+        }
+
+        services?.Invoke(builder.Services);
+        var host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        return new TestHost(host);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync(CancellationToken.None);
+        _host.Dispose();
+    }
+}
+
+/// <summary>A folder for one test's databases, removed afterwards.</summary>
+internal sealed class TempDirectory : IDisposable
+{
+    public string Path { get; } = Directory.CreateDirectory(
+        System.IO.Path.Combine(System.IO.Path.GetTempPath(), "boxoffice-tests", Guid.NewGuid().ToString("N"))).FullName;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A killed child may still be closing a file; the OS temp folder is cleaned anyway.
+        }
+    }
+}
+
+internal static class Sql
+{
+    public static async Task<long> LongAsync(ServiceDatabase database, string sql, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await database.OpenReadAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.With(name, value);
+        }
+
+        var result = await command.ExecuteScalarAsync();
+        return result is null or DBNull ? 0 : Convert.ToInt64(result, CultureInfo.InvariantCulture);
+    }
+
+    public static async Task<List<string>> RowsAsync(ServiceDatabase database, string sql)
+    {
+        await using var connection = await database.OpenReadAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var values = new object[reader.FieldCount];
+            reader.GetValues(values);
+            rows.Add(string.Join("|", values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))));
+        }
+
+        return rows;
+    }
+}
+
+internal static class Eventually
+{
+    /// <summary>Waits until the condition holds, or fails the test after the timeout.</summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out waiting until {what}.");
+            }
+
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+    }
+}
