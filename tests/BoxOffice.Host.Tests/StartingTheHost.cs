@@ -1,0 +1,36 @@
+using System.Net;
+
+namespace BoxOffice.Host.Tests;
+
+public sealed class StartingTheHost
+{
+    [Fact]
+    public async Task The_embedded_host_starts_with_no_servers_and_reports_ready()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var data = Path.Combine(Path.GetTempPath(), "boxoffice-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (host, address) = await HostProcess.StartAsync(data, ct);
+            await using (host)
+            {
+                using var http = new HttpClient { BaseAddress = address };
+
+                var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), ct);
+                var live = await http.GetAsync(new Uri("/health/live", UriKind.Relative), ct);
+
+                ready.StatusCode.ShouldBe(HttpStatusCode.OK);
+                (await ready.Content.ReadAsStringAsync(ct)).ShouldBe("Healthy");
+                live.StatusCode.ShouldBe(HttpStatusCode.OK);
+                host.Output.ShouldContain($"data lives in {data}");
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(data))
+            {
+                Directory.Delete(data, recursive: true);
+            }
+        }
+    }
+}
