@@ -9,6 +9,7 @@ namespace BoxOffice.Contracts;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true,
     RespectRequiredConstructorParameters = true)]
+[JsonSerializable(typeof(EventPublished))]
 [JsonSerializable(typeof(TicketsHeld))]
 [JsonSerializable(typeof(TicketsAcquired))]
 [JsonSerializable(typeof(TicketsReleased))]

@@ -17,6 +17,7 @@ public sealed class ServiceTransaction : IAsyncDisposable
     private readonly SqliteConnection _connection;
     private readonly SqliteTransaction _transaction;
     private List<EventEnvelope>? _pending;
+    private List<Action>? _onCommitted;
     private bool _finished;
     private bool _released;
 
@@ -77,6 +78,18 @@ public sealed class ServiceTransaction : IAsyncDisposable
         return envelope.EventId;
     }
 
+    /// <summary>
+    /// Runs <paramref name="callback"/> after the transaction commits (never if it rolls back): a
+    /// wake-up for in-process work that the committed state makes due, not a place for I/O that
+    /// must not be lost.
+    /// </summary>
+    public void OnCommitted(Action callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        ObjectDisposedException.ThrowIf(_finished, this);
+        (_onCommitted ??= []).Add(callback);
+    }
+
     /// <summary>Appends the published events to the log and commits everything.</summary>
     public async Task CommitAsync(CancellationToken ct = default)
     {
@@ -93,6 +106,14 @@ public sealed class ServiceTransaction : IAsyncDisposable
         if (appended)
         {
             _database.Appended.Notify();
+        }
+
+        if (_onCommitted is not null)
+        {
+            foreach (var callback in _onCommitted)
+            {
+                callback();
+            }
         }
     }
 

@@ -1,0 +1,11 @@
+namespace BoxOffice.ServiceDefaults;
+
+/// <summary>Facts of the demo data that more than one service seeds with (embedded first start).</summary>
+public static class DemoData
+{
+    /// <summary>The demo organizer's user id: Accounts creates the user with it, Tickets its events.</summary>
+    public static readonly Guid OrganizerId = new("01960000-0000-7000-8000-00000000a001");
+
+    /// <summary>Demo data is seeded unless <c>Seed:Enabled</c> is false.</summary>
+    public const string EnabledKey = "Seed:Enabled";
+}

@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text.Json;
+using BoxOffice.Contracts.Tickets;
+using BoxOffice.Messaging.EventLog;
+using BoxOffice.Messaging.Storage;
+using BoxOffice.ServiceDefaults;
+using BoxOffice.Tickets.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BoxOffice.Tickets.Catalog;
+
+internal sealed record TicketTypeBody(string? Name, long? Price, string? Currency, int? Capacity, int? MaxPerOrder);
+
+internal sealed record CreateEventBody(
+    string? Name,
+    string? Venue,
+    string? City,
+    string? Category,
+    IReadOnlyList<string>? Performers,
+    DateTimeOffset? StartsAt,
+    int? MinimumAge,
+    string? Description,
+    IReadOnlyList<TicketTypeBody>? TicketTypes);
+
+/// <summary><c>POST /api/events</c>: an organizer puts an event on sale with its ticket types.</summary>
+internal static class CreateEvent
+{
+    public static async Task<IResult> HandleAsync(HttpContext http, [FromKeyedServices(TicketsModule.Database)] ServiceDatabase tickets, TimeProvider time)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(http.Request, TicketsJson.Default.CreateEventBody, maxBytes: 64 * 1024);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var now = time.GetUtcNow();
+        var errors = Validate(body!, now);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        await using var tx = await tickets.BeginAsync(http.RequestAborted);
+        var id = await InsertAsync(tx, http.User.UserId(), body!, now, http.RequestAborted);
+        await tx.CommitAsync(http.RequestAborted);
+
+        await using var connection = await tickets.OpenReadAsync(http.RequestAborted);
+        var created = await EventView.LoadAsync(connection, "id = @id", [("@id", id.ToString())], 1, http.RequestAborted);
+        return TypedResults.Created($"/api/events/{id}", created[0]);
+    }
+
+    /// <summary>Stores the event and its ticket types and publishes EventPublished, in the caller's transaction.</summary>
+    internal static async Task<Guid> InsertAsync(ServiceTransaction tx, Guid organizer, CreateEventBody body, DateTimeOffset now, CancellationToken ct)
+    {
+        var id = Guid.CreateVersion7(now);
+        var performers = body.Performers ?? [];
+        await tx.Command("""
+                INSERT INTO events (id, organizer_id, name, venue, city, category, performers, starts_at, minimum_age, description, created_at)
+                VALUES (@id, @organizer, @name, @venue, @city, @category, @performers, @starts_at, @minimum_age, @description, @now)
+                """)
+            .With("@id", id.ToString()).With("@organizer", organizer.ToString()).With("@name", body.Name!.Trim()).With("@venue", body.Venue!.Trim())
+            .With("@city", body.City!.Trim()).With("@category", body.Category!.Trim().ToLowerInvariant())
+            .With("@performers", JsonSerializer.Serialize(performers, TicketsJson.Default.IReadOnlyListString))
+            .With("@starts_at", TicketsStore.Ms(body.StartsAt!.Value)).With("@minimum_age", body.MinimumAge ?? 0)
+            .With("@description", body.Description?.Trim() ?? string.Empty).With("@now", TicketsStore.Ms(now))
+            .ExecuteNonQueryAsync(ct);
+        var position = 0;
+        foreach (var type in body.TicketTypes!)
+        {
+            await tx.Command("""
+                    INSERT INTO ticket_types (id, event_id, name, price, currency, capacity, max_per_order, position)
+                    VALUES (@id, @event, @name, @price, @currency, @capacity, @max_per_order, @position)
+                    """)
+                .With("@id", Guid.CreateVersion7(now).ToString()).With("@event", id.ToString()).With("@name", type.Name!.Trim())
+                .With("@price", type.Price!.Value).With("@currency", type.Currency!.ToUpperInvariant()).With("@capacity", type.Capacity!.Value)
+                .With("@max_per_order", type.MaxPerOrder!.Value).With("@position", position++)
+                .ExecuteNonQueryAsync(ct);
+        }
+
+        tx.Publish(new EventPublished(id, body.Name.Trim(), body.Venue.Trim(), body.City.Trim(), body.Category.Trim().ToLowerInvariant(),
+            performers, body.StartsAt.Value, body.MinimumAge ?? 0));
+        return id;
+    }
+
+    internal static Dictionary<string, string[]> Validate(CreateEventBody body, DateTimeOffset now)
+    {
+        var errors = new Dictionary<string, string[]>();
+        Text(errors, "name", body.Name, 200);
+        Text(errors, "venue", body.Venue, 200);
+        Text(errors, "city", body.City, 100);
+        Text(errors, "category", body.Category, 50);
+        if (body.Performers is { } performers && (performers.Count > 20 || performers.Any(p => string.IsNullOrWhiteSpace(p) || p.Length > 100)))
+        {
+            errors["performers"] = ["At most 20 performers, each 1 to 100 characters."];
+        }
+
+        if (body.StartsAt is not { } startsAt || startsAt <= now)
+        {
+            errors["startsAt"] = ["startsAt is required and must be in the future."];
+        }
+
+        if (body.MinimumAge is < 0 or > 99)
+        {
+            errors["minimumAge"] = ["minimumAge is 0 (none) to 99."];
+        }
+
+        if (body.Description is { Length: > 4000 })
+        {
+            errors["description"] = ["description is at most 4000 characters."];
+        }
+
+        if (body.TicketTypes is not { Count: >= 1 and <= 20 } types)
+        {
+            errors["ticketTypes"] = ["Between 1 and 20 ticket types are required."];
+            return errors;
+        }
+
+        for (var i = 0; i < types.Count; i++)
+        {
+            var t = types[i];
+            var at = string.Create(CultureInfo.InvariantCulture, $"ticketTypes[{i}]");
+            Text(errors, at + ".name", t.Name, 100);
+            if (t.Price is not >= 0)
+            {
+                errors[at + ".price"] = ["price is required, in minor units (cents), 0 or more."];
+            }
+
+            if (t.Currency is not { Length: 3 } currency || !currency.All(char.IsAsciiLetterUpper))
+            {
+                errors[at + ".currency"] = ["currency is a three-letter ISO 4217 code in capitals, for example EUR."];
+            }
+
+            if (t.Capacity is not (>= 1 and <= 1_000_000))
+            {
+                errors[at + ".capacity"] = ["capacity is 1 to 1,000,000."];
+            }
+
+            if (t.MaxPerOrder is not >= 1 || t.MaxPerOrder > t.Capacity)
+            {
+                errors[at + ".maxPerOrder"] = ["maxPerOrder is at least 1 and at most the capacity."];
+            }
+        }
+
+        return errors;
+    }
+
+    private static void Text(Dictionary<string, string[]> errors, string field, string? value, int max)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Trim().Length > max)
+        {
+            errors[field] = [string.Create(CultureInfo.InvariantCulture, $"{field} is required, 1 to {max} characters.")];
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using BoxOffice.Contracts.Payments;
+using BoxOffice.Messaging.Consuming;
+using BoxOffice.Messaging.Storage;
+using BoxOffice.Tickets.Storage;
+
+namespace BoxOffice.Tickets.Outcomes;
+
+/// <summary>The buyer must complete a challenge: the reservation shows where.</summary>
+internal sealed class ShowChallenge(TimeProvider time) : IEventHandler<PaymentRequiresAction>
+{
+    public async ValueTask HandleAsync(PaymentRequiresAction @event, ConsumeContext context, CancellationToken cancellationToken) =>
+        await context.Command("""
+                UPDATE reservations SET payment_status = 'RequiresAction', challenge_url = @url, updated_at = @now
+                WHERE id = @id AND payment_status = 'Processing'
+                """)
+            .With("@url", @event.ChallengeUrl.ToString()).With("@now", TicketsStore.Ms(time.GetUtcNow()))
+            .With("@id", @event.ReservationId.ToString()).ExecuteNonQueryAsync(cancellationToken);
+}
+
+/// <summary>A late payment was refunded: the reservation shows it.</summary>
+internal sealed class ShowRefund(TimeProvider time) : IEventHandler<PaymentRefunded>
+{
+    public async ValueTask HandleAsync(PaymentRefunded @event, ConsumeContext context, CancellationToken cancellationToken) =>
+        await context.Command("UPDATE reservations SET payment_status = 'Refunded', updated_at = @now WHERE id = @id")
+            .With("@now", TicketsStore.Ms(time.GetUtcNow())).With("@id", @event.ReservationId.ToString()).ExecuteNonQueryAsync(cancellationToken);
+}

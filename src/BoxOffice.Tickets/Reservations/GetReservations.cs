@@ -1,0 +1,62 @@
+using BoxOffice.Messaging.Storage;
+using BoxOffice.ServiceDefaults;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BoxOffice.Tickets.Reservations;
+
+internal sealed record OwnedTicket(string Code, Guid EventId, Guid TicketTypeId, Guid ReservationId);
+
+/// <summary>The buyer's own reservations and tickets; nobody else's, ever.</summary>
+internal static class GetReservations
+{
+    public static async Task<IResult> OneAsync(Guid id, HttpContext http, [FromKeyedServices(TicketsModule.Database)] ServiceDatabase tickets)
+    {
+        await using var connection = await tickets.OpenReadAsync(http.RequestAborted);
+        var view = await ReservationView.LoadAsync(connection, id, http.User.UserId(), http.RequestAborted);
+        return view is null ? Problems.NotFound("No such reservation.") : TypedResults.Ok(view);
+    }
+
+    public static async Task<IResult> MineAsync(HttpContext http, [FromKeyedServices(TicketsModule.Database)] ServiceDatabase tickets)
+    {
+        var ct = http.RequestAborted;
+        var user = http.User.UserId();
+        await using var connection = await tickets.OpenReadAsync(ct);
+        var ids = new List<Guid>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT id FROM reservations WHERE user_id = @user ORDER BY created_at DESC, id DESC LIMIT 500";
+            command.With("@user", user.ToString());
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                ids.Add(Guid.Parse(reader.GetString(0)));
+            }
+        }
+
+        var views = new List<ReservationView>(ids.Count);
+        foreach (var id in ids)
+        {
+            views.Add((await ReservationView.LoadAsync(connection, id, user, ct))!);
+        }
+
+        return TypedResults.Ok(views);
+    }
+
+    public static async Task<IResult> TicketsAsync(HttpContext http, [FromKeyedServices(TicketsModule.Database)] ServiceDatabase tickets)
+    {
+        var ct = http.RequestAborted;
+        await using var connection = await tickets.OpenReadAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT code, event_id, ticket_type_id, reservation_id FROM tickets WHERE user_id = @user ORDER BY created_at, code";
+        command.With("@user", http.User.UserId().ToString());
+        var owned = new List<OwnedTicket>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            owned.Add(new OwnedTicket(reader.GetString(0), Guid.Parse(reader.GetString(1)), Guid.Parse(reader.GetString(2)), Guid.Parse(reader.GetString(3))));
+        }
+
+        return TypedResults.Ok(owned);
+    }
+}

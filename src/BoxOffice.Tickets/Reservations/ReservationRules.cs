@@ -1,0 +1,132 @@
+namespace BoxOffice.Tickets.Reservations;
+
+internal enum ReservationStatus
+{
+    Pending,
+    Acquired,
+    Released,
+    Expired,
+    Cancelled,
+}
+
+internal enum PaymentStatus
+{
+    Processing,
+    RequiresAction,
+    Succeeded,
+    Failed,
+    Refunded,
+}
+
+/// <summary>Why a reserve request is refused; each maps to one HTTP status and problem type.</summary>
+internal enum Refusal
+{
+    UnknownTicketType,
+    QuantityAboveMaxPerOrder,
+    SalesClosed,
+    AgeRestricted,
+    HoldLimit,
+    SoldOut,
+}
+
+/// <summary>A ticket type with its event's facts that a reservation is decided on.</summary>
+internal sealed record TicketTypeState(
+    Guid Id,
+    Guid EventId,
+    long Price,
+    string Currency,
+    int Capacity,
+    int Held,
+    int Sold,
+    int MaxPerOrder,
+    DateTimeOffset EventStartsAt,
+    int MinimumAge)
+{
+    public int Available => Capacity - Held - Sold;
+}
+
+/// <summary>What the buyer already holds or owns for the event.</summary>
+internal sealed record BuyerHolds(int PendingReservations, int Tickets);
+
+internal sealed record HoldLimits(int MaxPendingPerEvent, int MaxTicketsPerEvent);
+
+/// <summary>What a payment outcome does to a reservation in a given state.</summary>
+internal enum SucceededAction
+{
+    Acquire,
+    RequestRefund,
+    Ignore,
+}
+
+/// <summary>The deciding functions of a reservation: pure, so every rule is tested without a host.</summary>
+internal static class ReservationRules
+{
+    /// <summary>Null when the request may be accepted; else the first rule it breaks.</summary>
+    public static Refusal? CheckReserve(TicketTypeState? type, int quantity, DateOnly? birthDate, BuyerHolds holds, HoldLimits limits, DateTimeOffset now)
+    {
+        if (type is null)
+        {
+            return Refusal.UnknownTicketType;
+        }
+
+        if (quantity > type.MaxPerOrder)
+        {
+            return Refusal.QuantityAboveMaxPerOrder;
+        }
+
+        if (now >= type.EventStartsAt)
+        {
+            return Refusal.SalesClosed;
+        }
+
+        if (!IsOldEnough(birthDate, type.EventStartsAt, type.MinimumAge))
+        {
+            return Refusal.AgeRestricted;
+        }
+
+        if (holds.PendingReservations >= limits.MaxPendingPerEvent || holds.Tickets + quantity > limits.MaxTicketsPerEvent)
+        {
+            return Refusal.HoldLimit;
+        }
+
+        return type.Available < quantity ? Refusal.SoldOut : null;
+    }
+
+    /// <summary>The buyer's age on the event's date (in the event's UTC calendar) is at least the minimum.</summary>
+    public static bool IsOldEnough(DateOnly? birthDate, DateTimeOffset eventStartsAt, int minimumAge)
+    {
+        if (minimumAge <= 0)
+        {
+            return true;
+        }
+
+        if (birthDate is not { } born)
+        {
+            return false;
+        }
+
+        var on = DateOnly.FromDateTime(eventStartsAt.UtcDateTime);
+        var age = on.Year - born.Year;
+        if (on < born.AddYears(age))
+        {
+            age--;
+        }
+
+        return age >= minimumAge;
+    }
+
+    /// <summary>
+    /// A payment succeeded: a Pending reservation is acquired; one that already ended without
+    /// tickets must give the money back (once); an Acquired one was already settled.
+    /// </summary>
+    public static SucceededAction OnPaymentSucceeded(ReservationStatus status, bool refundAlreadyRequested) => status switch
+    {
+        ReservationStatus.Pending => SucceededAction.Acquire,
+        ReservationStatus.Acquired => SucceededAction.Ignore,
+        _ when refundAlreadyRequested => SucceededAction.Ignore,
+        _ => SucceededAction.RequestRefund,
+    };
+
+    /// <summary>Only a Pending reservation can be released, expired or cancelled; the others are final.</summary>
+    public static bool CanRelease(ReservationStatus status) => status == ReservationStatus.Pending;
+}

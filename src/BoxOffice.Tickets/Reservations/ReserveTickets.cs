@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using BoxOffice.ServiceDefaults;
+using Microsoft.AspNetCore.Http;
+
+namespace BoxOffice.Tickets.Reservations;
+
+/// <summary>The body of <c>POST /api/reservations</c>; every field is required.</summary>
+internal sealed record ReserveBody(Guid? TicketTypeId, int? Quantity, string? PaymentToken);
+
+/// <summary>
+/// <c>POST /api/reservations</c>: hold tickets as Pending and answer 202 at once; payment follows
+/// as events. The buyer is the authenticated principal, never a field of the body.
+/// </summary>
+internal static class ReserveTickets
+{
+    public const int MaxIdempotencyKeyLength = 200;
+
+    public static async Task<IResult> HandleAsync(HttpContext http, AcceptQueue queue)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(http.Request, TicketsJson.Default.ReserveBody, maxBytes: 4 * 1024);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        var errors = Validate(body!, key);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var user = http.User;
+        var request = new PendingReserve(
+            user.UserId(), user.BirthDateOf(), body!.TicketTypeId!.Value, body.Quantity!.Value, body.PaymentToken!,
+            key.Length == 0 ? null : key, Hash(body));
+        if (!queue.TryEnqueue(request))
+        {
+            http.Response.Headers.RetryAfter = "1";
+            return Problems.Result(StatusCodes.Status503ServiceUnavailable, "overloaded", "Too many reservations at once",
+                "The reservation queue is full; nothing was reserved. Try again in a second.");
+        }
+
+        var outcome = await request.Done.Task.WaitAsync(http.RequestAborted);
+        return outcome switch
+        {
+            ReserveOutcome.Accepted accepted => TypedResults.Accepted(
+                $"/api/reservations/{accepted.Id}",
+                new AcceptedReservation(accepted.Id, accepted.Status.ToString(), accepted.ExpiresAt)),
+            ReserveOutcome.Refused refused => Refuse(refused, body.Quantity!.Value),
+            ReserveOutcome.KeyReused => Problems.Result(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "Idempotency key reused",
+                "This Idempotency-Key was used for a different request; use a new key for a new reservation."),
+            _ => Unavailable(http),
+        };
+    }
+
+    internal static Dictionary<string, string[]> Validate(ReserveBody body, string idempotencyKey)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (body.TicketTypeId is null || body.TicketTypeId == Guid.Empty)
+        {
+            errors["ticketTypeId"] = ["ticketTypeId is required: the id of the ticket type to reserve."];
+        }
+
+        if (body.Quantity is not { } quantity || quantity < 1)
+        {
+            errors["quantity"] = ["quantity is required and must be at least 1."];
+        }
+
+        if (string.IsNullOrWhiteSpace(body.PaymentToken) || body.PaymentToken.Length > 100)
+        {
+            errors["paymentToken"] = ["paymentToken is required (at most 100 characters)."];
+        }
+
+        if (idempotencyKey.Length > MaxIdempotencyKeyLength)
+        {
+            errors["Idempotency-Key"] = [$"The Idempotency-Key header is at most {MaxIdempotencyKeyLength} characters."];
+        }
+
+        return errors;
+    }
+
+    private static IResult Refuse(ReserveOutcome.Refused refused, int quantity) => refused.Why switch
+    {
+        Refusal.UnknownTicketType => Problems.NotFound("No such ticket type."),
+        Refusal.QuantityAboveMaxPerOrder => Problems.Validation(new Dictionary<string, string[]>
+        {
+            ["quantity"] = [string.Create(CultureInfo.InvariantCulture, $"At most {refused.Type!.MaxPerOrder} tickets of this type per order.")],
+        }),
+        Refusal.SalesClosed => Problems.Result(StatusCodes.Status409Conflict, "sales-closed", "Sales closed",
+            "The event has started; tickets are no longer sold."),
+        Refusal.AgeRestricted => Problems.Result(StatusCodes.Status403Forbidden, "age-restricted", "Age restricted",
+            string.Create(CultureInfo.InvariantCulture, $"Buyers must be at least {refused.Type!.MinimumAge} on the day of the event.")),
+        Refusal.HoldLimit => Problems.Result(StatusCodes.Status409Conflict, "hold-limit", "Hold limit reached",
+            "You already have a pending reservation for this event, or this would take you over the tickets allowed per buyer."),
+        Refusal.SoldOut => Problems.Result(StatusCodes.Status409Conflict, "sold-out", "Sold out",
+            string.Create(CultureInfo.InvariantCulture, $"Fewer than {quantity} tickets of this type are left ({refused.Type!.Available} available); nothing was held.")),
+        _ => throw new InvalidOperationException($"Unmapped refusal {refused.Why}."),
+    };
+
+    private static IResult Unavailable(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "1";
+        return Problems.Result(StatusCodes.Status503ServiceUnavailable, "unavailable", "Try again",
+            "The reservation could not be recorded; nothing was reserved. Try again.");
+    }
+
+    /// <summary>What makes two requests with one Idempotency-Key "the same request".</summary>
+    private static string Hash(ReserveBody body) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+            $"{body.TicketTypeId:D}\n{body.Quantity}\n{body.PaymentToken}"))));
+}
+
+/// <summary>The 202 answer.</summary>
+internal sealed record AcceptedReservation(Guid Id, string Status, DateTimeOffset ExpiresAt);

@@ -1,0 +1,62 @@
+using BoxOffice.Contracts.Payments;
+using BoxOffice.Messaging.Hosting;
+using BoxOffice.ServiceDefaults;
+using BoxOffice.Tickets.Catalog;
+using BoxOffice.Tickets.Outcomes;
+using BoxOffice.Tickets.Reservations;
+using BoxOffice.Tickets.Seeding;
+using BoxOffice.Tickets.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BoxOffice.Tickets;
+
+/// <summary>The Tickets service: catalog, reservations (the accept path), outcomes of payments, tickets.</summary>
+public static class TicketsModule
+{
+    internal const string Database = "tickets";
+
+    /// <summary>Hosts the tickets database, its consumer of payment outcomes and its background work.</summary>
+    public static MessagingBuilder AddTickets(this MessagingBuilder messaging, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(messaging);
+        var services = messaging.Services;
+        services.AddOptions<TicketsOptions>().Bind(configuration.GetSection(TicketsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        messaging
+            .AddDatabase(Database, TicketsSchema.Migrations)
+            .AddConsumer("tickets", Database, c => c
+                .Handle<PaymentSucceeded, AcquireOnPaymentSucceeded>()
+                .Handle<PaymentFailed, ReleaseOnPaymentFailed>()
+                .Handle<PaymentRequiresAction, ShowChallenge>()
+                .Handle<PaymentRefunded, ShowRefund>());
+        services.AddHostedService<SeedDemoCatalog>();
+        services.AddSingleton<AcceptQueue>();
+        services.AddHostedService(sp => sp.GetRequiredService<AcceptQueue>());
+        services.AddSingleton<ExpireHolds>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExpireHolds>());
+        return messaging;
+    }
+
+    /// <summary>Maps the catalog, reservation and ticket endpoints.</summary>
+    public static IEndpointRouteBuilder MapTickets(this IEndpointRouteBuilder endpoints)
+    {
+        var events = endpoints.MapGroup("/api/events").WithTags("Catalog");
+        events.MapGet("/", GetEvents.ListAsync).AllowAnonymous();
+        events.MapGet("/{id:guid}", GetEvents.OneAsync).AllowAnonymous();
+        events.MapPost("/", CreateEvent.HandleAsync).RequireAuthorization(Roles.Organizer);
+        events.MapPut("/{eventId:guid}/ticket-types/{id:guid}/capacity", ChangeCapacity.HandleAsync).RequireAuthorization(Roles.Organizer);
+
+        var reservations = endpoints.MapGroup("/api/reservations").RequireAuthorization().WithTags("Reservations");
+        reservations.MapPost("/", ReserveTickets.HandleAsync);
+        reservations.MapGet("/{id:guid}", GetReservations.OneAsync);
+        reservations.MapDelete("/{id:guid}", CancelReservation.HandleAsync);
+
+        var mine = endpoints.MapGroup("/api/me").RequireAuthorization().WithTags("Reservations");
+        mine.MapGet("/reservations", GetReservations.MineAsync);
+        mine.MapGet("/tickets", GetReservations.TicketsAsync);
+        return endpoints;
+    }
+}
