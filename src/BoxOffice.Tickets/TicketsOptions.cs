@@ -12,7 +12,7 @@ internal sealed class TicketsOptions
     public TimeSpan HoldDuration { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Pending reservations a buyer may have per event at once.</summary>
-    [Range(1, 100)]
+    [Range(1, 10_000)]
     public int MaxPendingPerEvent { get; set; } = 1;
 
     /// <summary>Tickets a buyer may hold or own per event (Pending + Acquired).</summary>

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace BoxOffice.Host.Tests;
+namespace BoxOffice.Host.Tests.Support;
 
 /// <summary>The embedded host started the way a user starts it, as its own process, on a free port.</summary>
-internal sealed partial class HostProcess : IAsyncDisposable
+public sealed partial class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -38,6 +38,7 @@ internal sealed partial class HostProcess : IAsyncDisposable
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add("http://127.0.0.1:0");
         info.Environment["BoxOffice__DataDirectory"] = dataDirectory;
+        info.Environment["PaymentGateway__Urls"] = "http://127.0.0.1:0";
         info.Environment["Logging__Console__FormatterName"] = "simple";
 
         var host = new HostProcess(new Process { StartInfo = info });
@@ -79,6 +80,6 @@ internal sealed partial class HostProcess : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    [GeneratedRegex(@"BoxOffice is running embedded on (http://[^;,\s]+)")]
     private static partial Regex ListeningLine();
 }

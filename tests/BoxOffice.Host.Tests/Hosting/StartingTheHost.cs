@@ -1,6 +1,8 @@
 using System.Net;
 
-namespace BoxOffice.Host.Tests;
+using BoxOffice.Host.Tests.Support;
+
+namespace BoxOffice.Host.Tests.Hosting;
 
 public sealed class StartingTheHost
 {

@@ -1,0 +1,81 @@
+using BoxOffice.Accounts.Profile;
+using BoxOffice.Accounts.Registration;
+using BoxOffice.Accounts.Seeding;
+using BoxOffice.Accounts.SigningIn;
+using BoxOffice.Accounts.Storage;
+using BoxOffice.Messaging.Hosting;
+using BoxOffice.Messaging.Storage;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BoxOffice.Accounts;
+
+/// <summary>
+/// The accounts module: registration, login with JWT access tokens, the caller's profile, and the
+/// demo users. Its users live in the <c>accounts</c> service database.
+/// </summary>
+public static class AccountsModule
+{
+    /// <summary>
+    /// Adds the accounts database (file <c>accounts.db</c>, Identity tables created by its
+    /// migration), ASP.NET Core Identity on it, and the demo-user seeding configured by the
+    /// <c>Seed</c> section. Expects <c>AddBoxOfficeAuthentication</c> for the token signing key.
+    /// </summary>
+    public static MessagingBuilder AddAccounts(this MessagingBuilder messaging, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(messaging);
+        ArgumentNullException.ThrowIfNull(configuration);
+        messaging.AddDatabase(AccountsSchema.Database, AccountsSchema.Migrations);
+        var services = messaging.Services;
+
+        services.AddDbContext<AccountsDbContext>((sp, options) => options.UseSqlite(new SqliteConnectionStringBuilder
+        {
+            DataSource = sp.GetRequiredKeyedService<ServiceDatabase>(AccountsSchema.Database).FilePath,
+            // The messaging runtime creates and migrates the file; EF Core only ever opens it.
+            Mode = SqliteOpenMode.ReadWrite,
+        }.ToString()));
+
+        services.AddIdentityCore<Account>(options =>
+            {
+                // Pinned: a newer default (passkeys) would change the model the migration must match.
+                options.Stores.SchemaVersion = IdentitySchemaVersions.Version1;
+                options.User.RequireUniqueEmail = true;
+                // The user name is the e-mail address, checked as one at registration.
+                options.User.AllowedUserNameCharacters = "";
+                options.Password.RequiredLength = 8;
+                options.Password.RequireDigit = true;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 1;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                options.Lockout.AllowedForNewUsers = true;
+            })
+            .AddRoles<IdentityRole<Guid>>()
+            .AddEntityFrameworkStores<AccountsDbContext>()
+            .AddPasswordValidator<PasswordNeedsALetter>();
+
+        services.AddOptions<SeedOptions>().Bind(configuration.GetSection(SeedOptions.Section));
+        // Registered after the messaging runtime (AddMessaging came first), so it starts after the migrations.
+        services.AddHostedService<SeedDemoUsers>();
+        return messaging;
+    }
+
+    /// <summary>
+    /// Maps <c>POST /api/accounts/register</c>, <c>POST /api/accounts/login</c> and
+    /// <c>GET /api/me</c>. Needs authentication and authorization middleware before it.
+    /// </summary>
+    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        Register.Map(endpoints);
+        Login.Map(endpoints);
+        GetMe.Map(endpoints);
+        return endpoints;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Text.Json.Serialization;
+using BoxOffice.Accounts;
+using BoxOffice.Messaging.Hosting;
+using BoxOffice.PaymentGateway;
+using BoxOffice.Payments;
+using BoxOffice.ServiceDefaults;
+using BoxOffice.Tickets;
+using Scalar.AspNetCore;
+
+namespace BoxOffice.Host;
+
+/// <summary>Composes the embedded deployment: the same modules the distributed one runs, in one process.</summary>
+public static class EmbeddedHost
+{
+    /// <summary>
+    /// Starts the payment gateway simulator (a third party: its own web app and port, reached over
+    /// HTTP), then builds the BoxOffice app wired to it. The caller runs the returned app.
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls("http://localhost:5080");
+        }
+
+        configure?.Invoke(builder);
+        var gateway = await StartGatewayAsync(builder);
+        builder.Configuration["Payments:GatewayUrl"] = gateway.Urls.First();
+
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+        });
+        // Bad request bodies are 400 problems in every environment, never exceptions turned into 500s.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddBoxOfficeAuthentication(builder.Configuration);
+        builder.Services.AddHealthChecks().AddCheck<MessagingReadiness>("messaging", tags: ["ready"]);
+        builder.Services.AddMessaging(builder.Configuration)
+            .AddAccounts(builder.Configuration)
+            .AddTickets(builder.Configuration)
+            .AddPayments(builder.Configuration);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealth();
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapAccounts();
+        app.MapTickets();
+        app.MapPayments();
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            // Only now is the app's own address known (it may be port 0): tell the gateway where webhooks go.
+            gateway.Services.GetRequiredService<WebhookTarget>().Url = new Uri(new Uri(LoopbackUrl(app.Urls.First())), "/api/payments/webhook");
+            app.Logger.LogInformation("BoxOffice is running embedded on {Urls}; data lives in {DataDirectory}; payment gateway simulator on {Gateway}",
+                string.Join(", ", app.Urls), app.Services.GetRequiredService<MessagingRuntime>().DataDirectory, gateway.Urls.First());
+        });
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            gateway.StopAsync().GetAwaiter().GetResult();
+            gateway.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        });
+        return app;
+    }
+
+    private static async Task<WebApplication> StartGatewayAsync(WebApplicationBuilder main)
+    {
+        var dataDirectory = Path.GetFullPath(main.Configuration["BoxOffice:DataDirectory"] ?? "data", main.Environment.ContentRootPath);
+        var gateway = PaymentGatewayApp.Build([], g =>
+        {
+            g.WebHost.UseUrls(main.Configuration["PaymentGateway:Urls"] ?? "http://127.0.0.1:5081");
+            g.Configuration.AddInMemoryCollection(main.Configuration.GetSection("PaymentGateway").AsEnumerable());
+            g.Configuration["PaymentGateway:DataDirectory"] = main.Configuration["PaymentGateway:DataDirectory"] ?? Path.Combine(dataDirectory, "gateway");
+        });
+        await gateway.StartAsync();
+        return gateway;
+    }
+
+    /// <summary>A wildcard or localhost binding, as a URL another local process can call.</summary>
+    private static string LoopbackUrl(string url) =>
+        url.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal)
+            .Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal);
+}

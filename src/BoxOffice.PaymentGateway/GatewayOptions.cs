@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BoxOffice.PaymentGateway;
+
+/// <summary>Settings of the simulator (configuration section <c>PaymentGateway</c>), as in the spec.</summary>
+internal sealed class GatewayOptions
+{
+    public const string Section = "PaymentGateway";
+
+    [Range(0, 600_000)]
+    public int LatencyMedianMs { get; set; } = 300;
+
+    [Range(0, 600_000)]
+    public int LatencyP99Ms { get; set; } = 3000;
+
+    [Range(0.0, 1.0)]
+    public double FailureRate { get; set; }
+
+    [Range(0.0, 1.0)]
+    public double TimeoutAfterChargeRate { get; set; }
+
+    public bool TimeoutOnFirstAttempt { get; set; }
+
+    [Range(0, 3_600_000)]
+    public int TimeoutDelayMs { get; set; } = 30_000;
+
+    public Uri? WebhookUrl { get; set; }
+
+    [Required]
+    public string WebhookSecret { get; set; } = "whsec_boxoffice_demo";
+
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+}

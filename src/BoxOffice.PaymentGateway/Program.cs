@@ -1,0 +1,3 @@
+using BoxOffice.PaymentGateway;
+
+PaymentGatewayApp.Build(args).Run();

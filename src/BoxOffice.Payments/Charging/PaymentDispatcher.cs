@@ -1,0 +1,211 @@
+using System.Threading.Channels;
+using BoxOffice.Messaging.Storage;
+using BoxOffice.Payments.Gateway;
+using BoxOffice.Payments.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BoxOffice.Payments.Charging;
+
+/// <summary>
+/// A wake-up for the dispatcher. Capacity one: wake-ups before the dispatcher looks collapse into
+/// one look, so nothing queues in memory; the work itself is in the database.
+/// </summary>
+internal sealed class DispatchSignal
+{
+    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    public void Wake() => _channel.Writer.TryWrite(true);
+
+    /// <summary>Returns when woken or after <paramref name="poll"/>, whichever comes first.</summary>
+    public async Task WaitAsync(TimeSpan poll, TimeProvider time, CancellationToken ct)
+    {
+        using var timer = new CancellationTokenSource(poll, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
+        try
+        {
+            await _channel.Reader.WaitToReadAsync(either.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // The fallback poll: retries come due by the clock, with nobody to wake us.
+        }
+
+        _channel.Reader.TryRead(out _);
+    }
+}
+
+/// <summary>
+/// Makes the gateway calls that the database says are due: charges in Processing whose next
+/// attempt has come, refunds in Refunding. Up to <see cref="PaymentsOptions.MaxInFlight"/> run at
+/// once, never two for one payment. Each call is framed by two short transactions, recording the
+/// attempt and then the answer with the event it causes, and is itself made outside any
+/// transaction: it may take seconds, and SQLite's single write lock would hold up every other
+/// writer of the database meanwhile. After a restart, the due rows are simply found again.
+/// </summary>
+internal sealed partial class PaymentDispatcher(
+    [FromKeyedServices(PaymentsSchema.Database)] ServiceDatabase database,
+    IServiceProvider services,
+    DispatchSignal signal,
+    IOptions<PaymentsOptions> options,
+    TimeProvider time,
+    ILogger<PaymentDispatcher> logger) : BackgroundService
+{
+    private static readonly TimeSpan FallbackPoll = TimeSpan.FromSeconds(1);
+
+    // Owned by the dispatch loop alone: calls in flight by reservation id.
+    private readonly Dictionary<Guid, Task> _inFlight = [];
+    private readonly PaymentsOptions _options = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                foreach (var done in _inFlight.Where(c => c.Value.IsCompleted).Select(c => c.Key).ToList())
+                {
+                    _inFlight.Remove(done);
+                }
+
+                var free = _options.MaxInFlight - _inFlight.Count;
+                if (free > 0)
+                {
+                    // Ask for enough rows to fill every free slot even if all the calls in flight are among them.
+                    var due = await PaymentStore.DueAsync(database, time.GetUtcNow(), free + _inFlight.Count, stoppingToken);
+                    foreach (var payment in due.Where(p => !_inFlight.ContainsKey(p.ReservationId)).Take(free))
+                    {
+                        Start(payment, stoppingToken);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                LogLoadFailed(ex);
+            }
+
+            try
+            {
+                await signal.WaitAsync(FallbackPoll, time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+
+        // Calls cut short here are due again after a restart: their rows still say so.
+        await Task.WhenAll(_inFlight.Values);
+    }
+
+    private void Start(Payment payment, CancellationToken ct)
+    {
+        var call = Task.Run(() => DispatchAsync(payment, ct), CancellationToken.None);
+        _inFlight.Add(payment.ReservationId, call);
+        // A finished call frees a slot: look for more work at once (the continuation runs after
+        // the task completed, so the loop sees it done).
+        call.ContinueWith(static (_, s) => ((DispatchSignal)s!).Wake(), signal, CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task DispatchAsync(Payment due, CancellationToken ct)
+    {
+        try
+        {
+            var payment = await RecordAttemptAsync(due, ct);
+            if (payment is null)
+            {
+                return;
+            }
+
+            var gateway = services.GetRequiredService<GatewayClient>();
+            if (payment.Status == PaymentStatus.Processing)
+            {
+                var result = await gateway.ChargeAsync(payment, ct);
+                if (result is ChargeResult.Unknown unknown)
+                {
+                    LogChargeUnknown(payment.ReservationId, payment.Attempts, unknown.Error);
+                }
+
+                await RecordAsync(payment.ReservationId, (p, now) => p.Charged(result, now, _options.MaxRetryDelay), ct);
+            }
+            else
+            {
+                var result = await gateway.RefundAsync(payment, ct);
+                switch (result)
+                {
+                    case RefundResult.Unknown unknown:
+                        LogRefundUnknown(payment.ReservationId, payment.Attempts, unknown.Error);
+                        break;
+                    case RefundResult.Rejected rejected:
+                        LogRefundRejected(payment.ReservationId, rejected.Message);
+                        break;
+                }
+
+                await RecordAsync(payment.ReservationId, (p, now) => p.RefundAnswered(result, now, _options.MaxRetryDelay), ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down; the row is due again after its backoff.
+        }
+        catch (Exception ex)
+        {
+            // The database failed us; the row says when to try again.
+            LogDispatchFailed(ex, due.ReservationId);
+        }
+    }
+
+    /// <summary>Counts the attempt; null when the payment is no longer due (someone settled it meanwhile).</summary>
+    private async Task<Payment?> RecordAttemptAsync(Payment due, CancellationToken ct)
+    {
+        await using var tx = await database.BeginAsync(ct);
+        var payment = await PaymentStore.FindAsync(tx, due.ReservationId, ct);
+        var now = time.GetUtcNow();
+        if (payment is null || payment.Status != due.Status || !payment.IsDue(now))
+        {
+            return null;
+        }
+
+        var attempt = payment.AttemptStarted(now, _options.MaxRetryDelay);
+        await PaymentStore.SaveAsync(tx, payment, new Decision(attempt, null), ct);
+        await tx.CommitAsync(ct);
+        return attempt;
+    }
+
+    /// <summary>Applies the gateway's answer to the payment as it is now, with the event it causes, in one transaction.</summary>
+    private async Task RecordAsync(Guid reservationId, Func<Payment, DateTimeOffset, Decision> decide, CancellationToken ct)
+    {
+        await using var tx = await database.BeginAsync(ct);
+        var payment = await PaymentStore.FindAsync(tx, reservationId, ct);
+        if (payment is null)
+        {
+            return;
+        }
+
+        await PaymentStore.SaveAsync(tx, payment, decide(payment, time.GetUtcNow()), ct);
+        await tx.CommitAsync(ct);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Loading due payments failed; retrying at the next poll")]
+    private partial void LogLoadFailed(Exception error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dispatching the payment of reservation {ReservationId} failed; it is retried when due")]
+    private partial void LogDispatchFailed(Exception error, Guid reservationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Charge for reservation {ReservationId} (attempt {Attempt}) has no known outcome ({Error}); it stays Processing and is retried with the same idempotency key")]
+    private partial void LogChargeUnknown(Guid reservationId, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refund for reservation {ReservationId} (attempt {Attempt}) has no known outcome ({Error}); it is retried with the same idempotency key")]
+    private partial void LogRefundUnknown(Guid reservationId, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The gateway refused the refund for reservation {ReservationId}: {Reason}. It stays Refunding and needs an operator")]
+    private partial void LogRefundRejected(Guid reservationId, string reason);
+}

@@ -1,0 +1,159 @@
+using BoxOffice.Contracts.Payments;
+using BoxOffice.Contracts.Tickets;
+using BoxOffice.Payments.Gateway;
+
+namespace BoxOffice.Payments;
+
+internal enum PaymentStatus
+{
+    /// <summary>A charge is due or under way; its outcome is not known yet.</summary>
+    Processing,
+
+    /// <summary>The buyer must complete the gateway's challenge; the outcome arrives by webhook.</summary>
+    RequiresAction,
+
+    Succeeded,
+    Failed,
+
+    /// <summary>A refund of a succeeded payment is due or under way.</summary>
+    Refunding,
+
+    Refunded,
+}
+
+/// <summary>
+/// One payment per reservation and the pure decisions about it: each takes a fact (an event, a
+/// gateway answer, a webhook) and returns the payment after it with the event it causes. The
+/// callers do the I/O; nothing here touches the database, the gateway or the clock.
+/// <c>Attempts</c> counts the gateway calls of the current step (the charge, then the refund);
+/// <c>NextAttemptAt</c> is when the dispatcher calls the gateway next, null when nothing is due.
+/// </summary>
+internal sealed record Payment(
+    Guid Id,
+    Guid ReservationId,
+    Guid UserId,
+    long Amount,
+    string Currency,
+    string Token,
+    PaymentStatus Status,
+    string? IntentId,
+    Uri? ChallengeUrl,
+    string? FailureReason,
+    int Attempts,
+    DateTimeOffset? NextAttemptAt,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public const string AuthenticationFailed = "payment authentication failed";
+
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+
+    public static Payment Start(TicketsHeld held, Guid paymentId, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(held);
+        return new(paymentId, held.ReservationId, held.UserId, held.Amount, held.Currency, held.PaymentToken,
+            PaymentStatus.Processing, null, null, null, 0, now, now, now);
+    }
+
+    /// <summary>Capped exponential backoff after <paramref name="attempts"/> calls: 1 s, 2 s, 4 s … up to <paramref name="max"/>.</summary>
+    public static TimeSpan RetryDelay(int attempts, TimeSpan max)
+    {
+        var exponent = Math.Clamp(attempts - 1, 0, 30);
+        var delay = FirstRetryDelay * Math.Pow(2, exponent);
+        return delay < max ? delay : max;
+    }
+
+    /// <summary>True when the dispatcher owes the gateway a call for this payment at <paramref name="now"/>.</summary>
+    public bool IsDue(DateTimeOffset now) =>
+        Status is PaymentStatus.Processing or PaymentStatus.Refunding && NextAttemptAt <= now;
+
+    /// <summary>
+    /// Records a call about to be made. The next attempt is pushed out before the call, so a call
+    /// cut short by a crash is retried after the backoff and not at once in a loop.
+    /// </summary>
+    public Payment AttemptStarted(DateTimeOffset now, TimeSpan maxDelay) =>
+        this with { Attempts = Attempts + 1, NextAttemptAt = now + RetryDelay(Attempts + 1, maxDelay), UpdatedAt = now };
+
+    /// <summary>The gateway's answer to the charge.</summary>
+    public Decision Charged(ChargeResult result, DateTimeOffset now, TimeSpan maxDelay)
+    {
+        // A webhook may have settled the payment while the call was under way; it has the last word.
+        if (Status != PaymentStatus.Processing)
+        {
+            return Decision.Unchanged(this);
+        }
+
+        return result switch
+        {
+            ChargeResult.Succeeded s => Succeed(s.IntentId, now),
+            ChargeResult.Declined d => Fail(d.IntentId, d.Reason, now),
+            ChargeResult.Rejected r => Fail(IntentId, r.Message, now),
+            ChargeResult.ActionRequired a => new(
+                this with { Status = PaymentStatus.RequiresAction, IntentId = a.IntentId, ChallengeUrl = a.ChallengeUrl, NextAttemptAt = null, UpdatedAt = now },
+                new PaymentRequiresAction(Id, ReservationId, UserId, a.ChallengeUrl)),
+            // The charge may or may not have happened. Failing it could leave a buyer charged
+            // for tickets released to someone else, so it stays Processing and is asked again
+            // later with the same idempotency key, which makes the gateway answer the first
+            // outcome instead of charging twice.
+            ChargeResult.Unknown => new(this with { NextAttemptAt = now + RetryDelay(Attempts, maxDelay), UpdatedAt = now }, null),
+            _ => throw new ArgumentOutOfRangeException(nameof(result), result, "Unknown charge result."),
+        };
+    }
+
+    /// <summary>A signed webhook about this payment's intent.</summary>
+    public Decision WebhookReceived(string type, string? intentId, DateTimeOffset now)
+    {
+        if (Status is not (PaymentStatus.Processing or PaymentStatus.RequiresAction))
+        {
+            return Decision.Unchanged(this);
+        }
+
+        return type switch
+        {
+            "payment_intent.succeeded" => Succeed(intentId ?? IntentId, now),
+            "payment_intent.payment_failed" => Fail(intentId ?? IntentId, AuthenticationFailed, now),
+            _ => Decision.Unchanged(this),
+        };
+    }
+
+    /// <summary>Tickets asked for the money back. Only a succeeded payment has anything to refund.</summary>
+    public Decision RefundRequested(DateTimeOffset now) =>
+        Status == PaymentStatus.Succeeded
+            ? new(this with { Status = PaymentStatus.Refunding, Attempts = 0, NextAttemptAt = now, FailureReason = null, UpdatedAt = now }, null)
+            : Decision.Unchanged(this);
+
+    /// <summary>The gateway's answer to the refund.</summary>
+    public Decision RefundAnswered(RefundResult result, DateTimeOffset now, TimeSpan maxDelay)
+    {
+        if (Status != PaymentStatus.Refunding)
+        {
+            return Decision.Unchanged(this);
+        }
+
+        return result switch
+        {
+            RefundResult.Refunded r => new(
+                this with { Status = PaymentStatus.Refunded, NextAttemptAt = null, FailureReason = null, UpdatedAt = now },
+                new PaymentRefunded(Id, ReservationId, UserId, r.Amount, r.Currency)),
+            // The gateway refuses this refund for good (say, refunded by hand in its dashboard):
+            // asking again changes nothing, so it waits, with the reason, for someone to look.
+            RefundResult.Rejected r => new(this with { FailureReason = r.Message, NextAttemptAt = null, UpdatedAt = now }, null),
+            RefundResult.Unknown => new(this with { NextAttemptAt = now + RetryDelay(Attempts, maxDelay), UpdatedAt = now }, null),
+            _ => throw new ArgumentOutOfRangeException(nameof(result), result, "Unknown refund result."),
+        };
+    }
+
+    private Decision Succeed(string? intentId, DateTimeOffset now) => new(
+        this with { Status = PaymentStatus.Succeeded, IntentId = intentId, NextAttemptAt = null, FailureReason = null, UpdatedAt = now },
+        new PaymentSucceeded(Id, ReservationId, UserId, Amount, Currency));
+
+    private Decision Fail(string? intentId, string reason, DateTimeOffset now) => new(
+        this with { Status = PaymentStatus.Failed, IntentId = intentId, NextAttemptAt = null, FailureReason = reason, UpdatedAt = now },
+        new PaymentFailed(Id, ReservationId, UserId, reason));
+}
+
+/// <summary>A payment after a fact, and the event the fact causes (none when nothing happened).</summary>
+internal sealed record Decision(Payment Payment, object? Event)
+{
+    public static Decision Unchanged(Payment payment) => new(payment, null);
+}

@@ -1,0 +1,89 @@
+using BoxOffice.Contracts.Tickets;
+using BoxOffice.Messaging.Hosting;
+using BoxOffice.Payments.Charging;
+using BoxOffice.Payments.Gateway;
+using BoxOffice.Payments.Refunding;
+using BoxOffice.Payments.Storage;
+using BoxOffice.Payments.Webhooks;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace BoxOffice.Payments;
+
+/// <summary>
+/// The Payments module: charges buyers for held tickets and refunds them through the payment
+/// gateway, and publishes <c>payments.*</c> events about the outcome.
+/// </summary>
+public static class PaymentsModule
+{
+    /// <summary>
+    /// Adds the <c>payments</c> database and consumer (of <c>TicketsHeld</c> and
+    /// <c>RefundRequested</c>), the gateway client and the dispatcher that calls it, with options
+    /// from the <c>Payments</c> section (<c>GatewayUrl</c> is required), validated at start.
+    /// </summary>
+    public static MessagingBuilder AddPayments(this MessagingBuilder messaging, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(messaging);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var services = messaging.Services;
+        services.AddOptions<PaymentsOptions>()
+            .Bind(configuration.GetSection(PaymentsOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.GatewayUrl is { IsAbsoluteUri: true }, "Payments:GatewayUrl must be an absolute URL.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<DispatchSignal>();
+        services.AddSingleton<PaymentDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<PaymentDispatcher>());
+
+        services.AddHttpClient<GatewayClient>((sp, http) =>
+            {
+                var url = sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.GatewayUrl!.ToString();
+                // A trailing slash keeps a base path when the relative API paths are resolved against it.
+                http.BaseAddress = new Uri(url.EndsWith('/') ? url : url + "/");
+            })
+            .AddResilienceHandler("gateway", (pipeline, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<PaymentsOptions>>().Value;
+                // Outermost first. Retries resend the same request message, Idempotency-Key header
+                // included, so a retried charge that did go through the first time is answered
+                // from the gateway's record instead of charging again.
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = 3,
+                    Delay = TimeSpan.FromMilliseconds(200),
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                });
+                // A gateway that fails most calls is left alone for a while; the payments wait in
+                // the database and the dispatcher asks again after its backoff.
+                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                {
+                    FailureRatio = 0.5,
+                    MinimumThroughput = 20,
+                    SamplingDuration = TimeSpan.FromSeconds(30),
+                    BreakDuration = TimeSpan.FromSeconds(5),
+                });
+                pipeline.AddTimeout(options.AttemptTimeout);
+            });
+
+        return messaging
+            .AddDatabase(PaymentsSchema.Database, PaymentsSchema.Migrations)
+            .AddConsumer("payments", PaymentsSchema.Database, c => c
+                .Handle<TicketsHeld, ChargeOnTicketsHeld>()
+                .Handle<RefundRequested, RefundOnRefundRequested>());
+    }
+
+    /// <summary>Maps the gateway's webhook, <c>POST /api/payments/webhook</c> (anonymous, signature-checked).</summary>
+    public static IEndpointRouteBuilder MapPayments(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ReceiveGatewayWebhook.Map(endpoints);
+        return endpoints;
+    }
+}

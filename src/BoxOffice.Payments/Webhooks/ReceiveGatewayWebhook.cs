@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using BoxOffice.Messaging.Storage;
+using BoxOffice.Payments.Gateway;
+using BoxOffice.Payments.Storage;
+using BoxOffice.ServiceDefaults;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BoxOffice.Payments.Webhooks;
+
+/// <summary>
+/// <c>POST /api/payments/webhook</c>: the gateway reports what happened to an intent after the
+/// charge call answered (the buyer passed or abandoned the challenge). Anonymous, because the
+/// signature over the raw body is what authenticates it. A repeated webhook finds the payment
+/// already settled and changes nothing, so the gateway's redeliveries are harmless.
+/// </summary>
+internal static partial class ReceiveGatewayWebhook
+{
+    public const string Path = "/api/payments/webhook";
+
+    // Larger than any webhook the gateway sends; a bound on what an anonymous caller makes us read.
+    private const int MaxBodyBytes = 64 * 1024;
+
+    public static IEndpointConventionBuilder Map(IEndpointRouteBuilder endpoints) =>
+        endpoints.MapPost(Path, HandleAsync).AllowAnonymous().ExcludeFromDescription();
+
+    private static async Task<IResult> HandleAsync(
+        HttpRequest request,
+        [FromKeyedServices(PaymentsSchema.Database)] ServiceDatabase database,
+        IOptions<PaymentsOptions> options,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        CancellationToken ct)
+    {
+        var logger = loggers.CreateLogger(typeof(ReceiveGatewayWebhook));
+        var body = await ReadBodyAsync(request, ct);
+        if (body is null || !WebhookSignature.IsValid(request.Headers["Gateway-Signature"], body, options.Value.WebhookSecret, time.GetUtcNow()))
+        {
+            LogInvalidSignature(logger);
+            return Problems.Result(StatusCodes.Status401Unauthorized, "invalid-signature", "Invalid signature",
+                "The Gateway-Signature header is missing, malformed, too old or does not match the body.");
+        }
+
+        GatewayWebhook? webhook;
+        try
+        {
+            webhook = JsonSerializer.Deserialize(body, GatewayJson.Default.GatewayWebhook);
+        }
+        catch (JsonException)
+        {
+            webhook = null;
+        }
+
+        if (webhook is not { Type: { } type, Data: { } intent })
+        {
+            return Problems.Result(StatusCodes.Status400BadRequest, "invalid-request", "Invalid webhook", "The body is not a gateway webhook.");
+        }
+
+        if (!Guid.TryParse(intent.Metadata?.ReservationId, out var reservationId))
+        {
+            LogNotOurs(logger, webhook.Id, type);
+            return TypedResults.Ok();
+        }
+
+        await using var tx = await database.BeginAsync(ct);
+        var payment = await PaymentStore.FindAsync(tx, reservationId, ct);
+        if (payment is null)
+        {
+            LogNotOurs(logger, webhook.Id, type);
+            return TypedResults.Ok();
+        }
+
+        var decision = payment.WebhookReceived(type, intent.Id, time.GetUtcNow());
+        if (await PaymentStore.SaveAsync(tx, payment, decision, ct))
+        {
+            await tx.CommitAsync(ct);
+            LogApplied(logger, webhook.Id, type, reservationId, decision.Payment.Status);
+        }
+        else
+        {
+            LogNoEffect(logger, webhook.Id, type, reservationId, payment.Status);
+        }
+
+        return TypedResults.Ok();
+    }
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a gateway webhook with a missing, malformed, stale or wrong signature")]
+    private static partial void LogInvalidSignature(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {WebhookId} ({Type}) names no payment of ours; acknowledged and ignored")]
+    private static partial void LogNotOurs(ILogger logger, string? webhookId, string type);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {WebhookId} ({Type}) settled reservation {ReservationId}: {Status}")]
+    private static partial void LogApplied(ILogger logger, string? webhookId, string type, Guid reservationId, PaymentStatus status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {WebhookId} ({Type}) for reservation {ReservationId} has no effect: the payment is {Status}")]
+    private static partial void LogNoEffect(ILogger logger, string? webhookId, string type, Guid reservationId, PaymentStatus status);
+}
+
+/// <summary>
+/// The gateway's webhook signature: <c>Gateway-Signature: t={unix seconds},v1={hex}</c> where the
+/// hex is HMAC-SHA256(secret, "{t}.{raw body}"). The timestamp is signed too, so an old webhook
+/// cannot be replayed with a fresh one.
+/// </summary>
+internal static class WebhookSignature
+{
+    public static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);
+
+    public static string Sign(string secret, long timestamp, ReadOnlySpan<byte> body) =>
+        $"t={timestamp.ToString(CultureInfo.InvariantCulture)},v1={Convert.ToHexStringLower(Compute(secret, timestamp, body))}";
+
+    public static bool IsValid(string? header, ReadOnlySpan<byte> body, string secret, DateTimeOffset now)
+    {
+        if (string.IsNullOrEmpty(header))
+        {
+            return false;
+        }
+
+        long? timestamp = null;
+        List<byte[]> signatures = [];
+        foreach (var part in header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (key, value) = part.IndexOf('=', StringComparison.Ordinal) is var eq and > 0 ? (part[..eq], part[(eq + 1)..]) : (part, "");
+            if (key == "t" && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var t))
+            {
+                timestamp = t;
+            }
+            else if (key == "v1" && value.Length == 64 && IsHex(value))
+            {
+                signatures.Add(Convert.FromHexString(value));
+            }
+        }
+
+        // Too old is a possible replay; too far ahead is a clock we do not trust either.
+        if (timestamp is not { } signedAt || signatures.Count == 0
+            || signedAt > DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+            || (now - DateTimeOffset.FromUnixTimeSeconds(signedAt)).Duration() > Tolerance)
+        {
+            return false;
+        }
+
+        var expected = Compute(secret, signedAt, body);
+        var valid = false;
+        foreach (var signature in signatures)
+        {
+            // Constant time, so the comparison does not tell an attacker how much of a guess was right.
+            valid |= CryptographicOperations.FixedTimeEquals(expected, signature);
+        }
+
+        return valid;
+    }
+
+    private static byte[] Compute(string secret, long timestamp, ReadOnlySpan<byte> body)
+    {
+        var prefix = Encoding.UTF8.GetBytes(timestamp.ToString(CultureInfo.InvariantCulture) + ".");
+        var signed = new byte[prefix.Length + body.Length];
+        prefix.CopyTo(signed, 0);
+        body.CopyTo(signed.AsSpan(prefix.Length));
+        return HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed);
+    }
+
+    private static bool IsHex(string value) => value.All(char.IsAsciiHexDigit);
+}

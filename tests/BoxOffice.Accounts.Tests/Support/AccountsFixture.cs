@@ -1,0 +1,95 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace BoxOffice.Accounts.Tests.Support;
+
+/// <summary>One running accounts host shared by the tests of a class; each test uses its own users.</summary>
+public sealed class AccountsFixture : IAsyncLifetime
+{
+    public const string OrganizerPassword = "Organizer-test-7";
+    public const string Password = "correct-horse-1";
+
+    private readonly TempDirectory _directory = new();
+    private AccountsHost? _host;
+
+    internal AccountsHost Host => _host ?? throw new InvalidOperationException("The host has not started.");
+
+    public HttpClient Client => Host.Client;
+
+    public async ValueTask InitializeAsync() => _host = await AccountsHost.BuildAndStartAsync(_directory.Path);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        _directory.Dispose();
+    }
+
+    /// <summary>An address no other test uses.</summary>
+    public static string NewEmail(string who = "user") => $"{who}-{Guid.NewGuid():N}@example.org";
+
+    public Task<HttpResponseMessage> RegisterAsync(object body) =>
+        Client.PostAsJsonAsync("/api/accounts/register", body, TestContext.Current.CancellationToken);
+
+    public async Task<JsonElement> RegisterAsync(string email, string password = Password, string displayName = "Dana Buyer", string birthDate = "1992-03-04")
+    {
+        using var response = await RegisterAsync(new { email, password, displayName, birthDate });
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+    }
+
+    public Task<HttpResponseMessage> LoginAsync(string email, string password) =>
+        Client.PostAsJsonAsync("/api/accounts/login", new { email, password }, TestContext.Current.CancellationToken);
+
+    /// <summary>Logs in and returns the access token.</summary>
+    public async Task<string> TokenAsync(string email, string password = Password)
+    {
+        using var response = await LoginAsync(email, password);
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        return body.GetProperty("accessToken").GetString()!;
+    }
+
+    public async Task<HttpResponseMessage> GetMeAsync(string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/me");
+        if (token is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return await Client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+}
+
+/// <summary>A folder for one host's data, removed afterwards.</summary>
+internal sealed class TempDirectory : IDisposable
+{
+    public string Path { get; } = Directory.CreateDirectory(
+        System.IO.Path.Combine(System.IO.Path.GetTempPath(), "boxoffice-tests", "accounts-" + Guid.NewGuid().ToString("N"))).FullName;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(Path, recursive: true);
+    }
+}
+
+internal static class Problem
+{
+    public const string TypeBase = "https://boxoffice.local/problems/";
+
+    /// <summary>The problem details of a refusal, after checking its status.</summary>
+    public static async Task<JsonElement> ReadAsync(HttpResponseMessage response, System.Net.HttpStatusCode status)
+    {
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(status, text);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public static string TypeOf(JsonElement problem) => problem.GetProperty("type").GetString()!;
+}

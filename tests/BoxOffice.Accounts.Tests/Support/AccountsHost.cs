@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Serialization;
+using BoxOffice.Messaging.Hosting;
+using BoxOffice.ServiceDefaults;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace BoxOffice.Accounts.Tests.Support;
+
+/// <summary>
+/// A real web application wired as the BoxOffice host wires the accounts module, on Kestrel on a
+/// free loopback port, with its data in the given folder.
+/// </summary>
+internal sealed class AccountsHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private AccountsHost(WebApplication app, HttpClient client, LogCollector logs)
+    {
+        _app = app;
+        Client = client;
+        Logs = logs;
+    }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public LogCollector Logs { get; }
+
+    public static Task<AccountsHost> BuildAndStartAsync(string dataDirectory, IDictionary<string, string?>? settings = null) =>
+        StartAsync(Build(dataDirectory, settings));
+
+    /// <summary>The application, configured but not started.</summary>
+    public static WebApplication Build(string dataDirectory, IDictionary<string, string?>? settings = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            // As deployed: in Development minimal APIs throw on a bad request body instead of answering 400.
+            EnvironmentName = Environments.Production,
+            ContentRootPath = dataDirectory,
+        });
+        builder.Host.UseDefaultServiceProvider(o =>
+        {
+            o.ValidateScopes = true;
+            o.ValidateOnBuild = true;
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration["BoxOffice:DataDirectory"] = dataDirectory;
+        builder.Configuration["Seed:OrganizerPassword"] = AccountsFixture.OrganizerPassword;
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddProvider(new LogCollector());
+
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddBoxOfficeAuthentication(builder.Configuration);
+        builder.Services.AddMessaging(builder.Configuration).AddAccounts(builder.Configuration);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapAccounts();
+        return app;
+    }
+
+    private static async Task<AccountsHost> StartAsync(WebApplication app)
+    {
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+        return new AccountsHost(app, client, app.Services.GetServices<ILoggerProvider>().OfType<LogCollector>().Single());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>Keeps the warnings the application logs, to check what an operator is told.</summary>
+internal sealed class LogCollector : ILoggerProvider, ILogger
+{
+    private readonly ConcurrentQueue<(LogLevel Level, string Message)> _entries = new();
+
+    public IReadOnlyCollection<(LogLevel Level, string Message)> Entries => _entries;
+
+    public ILogger CreateLogger(string categoryName) => this;
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        if (IsEnabled(logLevel))
+        {
+            _entries.Enqueue((logLevel, formatter(state, exception)));
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+}

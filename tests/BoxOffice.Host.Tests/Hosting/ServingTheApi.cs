@@ -1,0 +1,36 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using BoxOffice.Host.Tests.Support;
+
+namespace BoxOffice.Host.Tests.Hosting;
+
+public sealed class ServingTheApi(HostFixture fixture) : IClassFixture<HostFixture>
+{
+    [Fact]
+    public async Task The_first_start_seeds_an_organizer_and_a_catalog_of_at_least_ten_events()
+    {
+        using var anonymous = fixture.App.Client();
+        var events = (JsonArray)(await TestApp.Json(await anonymous.GetAsync(new Uri("/api/events", UriKind.Relative), TestContext.Current.CancellationToken)));
+
+        events.Count.ShouldBeGreaterThanOrEqualTo(10);
+        events.Select(e => e!["city"]!.GetValue<string>()).Distinct().Count().ShouldBeGreaterThan(3);
+        events.Select(e => e!["category"]!.GetValue<string>()).Distinct().Count().ShouldBeGreaterThan(3);
+        events.Count(e => e!["minimumAge"]!.GetValue<int>() >= 18).ShouldBeGreaterThan(0);
+        events.ShouldAllBe(e => e!["ticketTypes"]!.AsArray().Count > 0);
+        (await fixture.App.LoginAsync(TestApp.OrganizerEmail, TestApp.OrganizerPassword)).ShouldNotBeNullOrWhiteSpace();
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_and_its_reference_page_are_served()
+    {
+        using var anonymous = fixture.App.Client();
+
+        var document = await anonymous.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative), TestContext.Current.CancellationToken);
+        document.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var paths = (await TestApp.Json(document))["paths"]!.AsObject().Select(p => p.Key).ToList();
+        paths.ShouldContain("/api/reservations");
+        paths.ShouldContain("/api/accounts/register");
+        (await anonymous.GetAsync(new Uri("/scalar", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await anonymous.GetAsync(new Uri("/health/ready", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+}

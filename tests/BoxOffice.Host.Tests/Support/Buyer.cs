@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace BoxOffice.Host.Tests.Support;
+
+/// <summary>What a buyer's client does, and waiting for the follow-on events to land.</summary>
+public static class BuyerActions
+{
+    public static Task<HttpResponseMessage> ReserveAsync(this HttpClient buyer, Guid ticketTypeId, int quantity, string token = "tok_visa", string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/reservations")
+        {
+            Content = JsonContent.Create(new { ticketTypeId, quantity, paymentToken = token }),
+        };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return buyer.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    public static async Task<Guid> ReserveAcceptedAsync(this HttpClient buyer, Guid ticketTypeId, int quantity, string token = "tok_visa")
+    {
+        var response = await buyer.ReserveAsync(ticketTypeId, quantity, token);
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        return (await TestApp.Json(response))["id"]!.GetValue<Guid>();
+    }
+
+    public static async Task<JsonNode> ReservationAsync(this HttpClient buyer, Guid id)
+    {
+        var response = await buyer.GetAsync(new Uri($"/api/reservations/{id}", UriKind.Relative), TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return await TestApp.Json(response);
+    }
+
+    /// <summary>Polls the reservation until the condition holds (the follow-on events have landed) or fails after the timeout.</summary>
+    public static async Task<JsonNode> UntilAsync(this HttpClient buyer, Guid id, Func<JsonNode, bool> condition, string what, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var reservation = await buyer.ReservationAsync(id);
+            if (condition(reservation))
+            {
+                return reservation;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out waiting until {what}; last seen: {reservation.ToJsonString()}");
+            }
+
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+
+    public static string Status(this JsonNode reservation) => reservation["status"]!.GetValue<string>();
+
+    public static string PaymentStatus(this JsonNode reservation) => reservation["paymentStatus"]!.GetValue<string>();
+
+    public static async Task ShouldBeProblemAsync(this HttpResponseMessage response, HttpStatusCode status, string type)
+    {
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(status, body);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json", body);
+        JsonNode.Parse(body)!["type"]!.GetValue<string>().ShouldBe("https://boxoffice.local/problems/" + type, body);
+    }
+}

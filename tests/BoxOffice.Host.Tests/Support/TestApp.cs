@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BoxOffice.Host.Tests.Support;
+
+/// <summary>
+/// The real embedded host, in this process on a free loopback port, with its own data folder:
+/// real SQLite files, the real gateway simulator over HTTP, every consumer running.
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    public const string OrganizerEmail = "organizer@boxoffice.local";
+    public const string OrganizerPassword = "Organizer-test-1";
+
+    private readonly WebApplication _app;
+    private readonly bool _keepData;
+
+    private TestApp(WebApplication app, string data, Uri address, bool keepData)
+    {
+        _app = app;
+        DataDirectory = data;
+        Address = address;
+        _keepData = keepData;
+    }
+
+    public string DataDirectory { get; }
+
+    public Uri Address { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <param name="settings">Configuration over the test defaults.</param>
+    /// <param name="time">A clock to inject (a FakeTimeProvider), else the system's.</param>
+    /// <param name="dataDirectory">An existing data folder to start on (kept afterwards), else a new one (removed).</param>
+    public static async Task<TestApp> StartAsync(IDictionary<string, string?>? settings = null, TimeProvider? time = null, string? dataDirectory = null)
+    {
+        var data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "boxoffice-tests", Guid.NewGuid().ToString("N"));
+        var app = await EmbeddedHost.BuildAsync([], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+            var all = new Dictionary<string, string?>
+            {
+                ["BoxOffice:DataDirectory"] = data,
+                ["PaymentGateway:Urls"] = "http://127.0.0.1:0",
+                ["PaymentGateway:LatencyMedianMs"] = "0",
+                ["PaymentGateway:LatencyP99Ms"] = "0",
+                ["Seed:OrganizerPassword"] = OrganizerPassword,
+            };
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            {
+                all[key] = value;
+            }
+
+            builder.Configuration.AddInMemoryCollection(all);
+            if (time is not null)
+            {
+                builder.Services.AddSingleton(time);
+            }
+        });
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        return new TestApp(app, data, new Uri(app.Urls.First()), keepData: dataDirectory is not null);
+    }
+
+    public HttpClient Client(string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = Address };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    /// <summary>Registers a buyer with a fresh e-mail and returns a client logged in as them.</summary>
+    public async Task<HttpClient> BuyerAsync(string birthDate = "1990-05-17")
+    {
+        var email = $"buyer-{Guid.NewGuid():N}@example.test";
+        using var anonymous = Client();
+        var registered = await anonymous.PostAsJsonAsync("/api/accounts/register",
+            new { email, password = "Buyer-pass-1", displayName = "Test Buyer", birthDate }, TestContext.Current.CancellationToken);
+        registered.StatusCode.ShouldBe(HttpStatusCode.Created, await registered.Content.ReadAsStringAsync());
+        return Client(await LoginAsync(email, "Buyer-pass-1"));
+    }
+
+    public async Task<HttpClient> OrganizerAsync() => Client(await LoginAsync(OrganizerEmail, OrganizerPassword));
+
+    public async Task<string> LoginAsync(string email, string password)
+    {
+        using var anonymous = Client();
+        var login = await anonymous.PostAsJsonAsync("/api/accounts/login", new { email, password }, TestContext.Current.CancellationToken);
+        login.StatusCode.ShouldBe(HttpStatusCode.OK, await login.Content.ReadAsStringAsync());
+        return (await Json(login))["accessToken"]!.GetValue<string>();
+    }
+
+    /// <summary>Creates an event with one ticket type and returns (event id, ticket type id).</summary>
+    public async Task<(Guid EventId, Guid TicketTypeId)> CreateEventAsync(
+        int capacity = 100, int? maxPerOrder = null, int minimumAge = 0, DateTimeOffset? startsAt = null, long price = 4_500)
+    {
+        using var organizer = await OrganizerAsync();
+        var response = await organizer.PostAsJsonAsync("/api/events", new
+        {
+            name = "Test night " + Guid.NewGuid().ToString("N")[..6],
+            venue = "Test Hall",
+            city = "Lisbon",
+            category = "concert",
+            performers = new[] { "The Testers" },
+            startsAt = startsAt ?? DateTimeOffset.UtcNow.AddDays(10),
+            minimumAge,
+            description = "A test event.",
+            ticketTypes = new[] { new { name = "General", price, currency = "EUR", capacity, maxPerOrder = maxPerOrder ?? Math.Min(6, capacity) } },
+        }, TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var created = await Json(response);
+        return (created["id"]!.GetValue<Guid>(), created["ticketTypes"]![0]!["id"]!.GetValue<Guid>());
+    }
+
+    public async Task<int> AvailableAsync(Guid eventId)
+    {
+        using var anonymous = Client();
+        var found = await Json(await anonymous.GetAsync(new Uri($"/api/events/{eventId}", UriKind.Relative), TestContext.Current.CancellationToken));
+        return found["ticketTypes"]![0]!["available"]!.GetValue<int>();
+    }
+
+    /// <summary>The gateway's ledger entries for one reservation.</summary>
+    public async Task<JsonArray> LedgerAsync(Guid reservationId)
+    {
+        var gateway = new Uri(Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["Payments:GatewayUrl"]!);
+        using var client = new HttpClient { BaseAddress = gateway };
+        return (JsonArray)JsonNode.Parse(await client.GetStringAsync(new Uri($"/v1/ledger?reservationId={reservationId}", UriKind.Relative), TestContext.Current.CancellationToken))!;
+    }
+
+    public static async Task<JsonNode> Json(HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))
+        ?? throw new JsonException("empty body");
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+        if (_keepData)
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // The OS cleans its temp folder anyway.
+        }
+    }
+}

@@ -1,0 +1,249 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Http.Json;
+using BoxOffice.Contracts;
+using BoxOffice.Messaging.Hosting;
+using BoxOffice.Messaging.Storage;
+using BoxOffice.PaymentGateway;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BoxOffice.Payments.Tests.Support;
+
+/// <summary>
+/// Real everything on loopback: the gateway simulator and a host running the Payments module
+/// (with a "tickets" database standing in for the Tickets service's log), on SQLite files in a
+/// folder of the test's own.
+/// </summary>
+internal sealed class PaymentsWorld : IAsyncDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly Dictionary<string, string?> _paymentsSettings;
+    private WebApplication? _gateway;
+    private WebApplication? _payments;
+
+    private PaymentsWorld(Dictionary<string, string?> paymentsSettings) => _paymentsSettings = paymentsSettings;
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public Uri GatewayUrl { get; private set; } = null!;
+
+    public Uri PaymentsUrl { get; private set; } = null!;
+
+    public Uri WebhookUrl => new(PaymentsUrl, "/api/payments/webhook");
+
+    /// <summary>Every webhook the payments host received: its signature header and raw body.</summary>
+    public ConcurrentQueue<(string Signature, byte[] Body)> Webhooks { get; } = new();
+
+    public IServiceProvider PaymentsServices => _payments!.Services;
+
+    public static async Task<PaymentsWorld> StartAsync(
+        Dictionary<string, string?>? gateway = null,
+        Dictionary<string, string?>? payments = null)
+    {
+        var world = new PaymentsWorld(payments ?? []);
+        await world.StartGatewayAsync(gateway ?? [], port: 0);
+        await world.StartPaymentsAsync();
+        return world;
+    }
+
+    /// <summary>
+    /// Replaces the running gateway with one of other settings on the same address and ledger: the
+    /// simulator reads its settings once, so this is how it "recovers".
+    /// </summary>
+    public async Task RestartGatewayAsync(Dictionary<string, string?> settings)
+    {
+        await _gateway!.StopAsync(TestContext.Current.CancellationToken);
+        await _gateway.DisposeAsync();
+        await StartGatewayAsync(settings, GatewayUrl.Port);
+    }
+
+    /// <summary>Stops the payments host and starts a new one on the same database files.</summary>
+    public async Task RestartPaymentsAsync(Action? whileStopped = null)
+    {
+        await _payments!.StopAsync(TestContext.Current.CancellationToken);
+        await _payments.DisposeAsync();
+        whileStopped?.Invoke();
+        await StartPaymentsAsync();
+    }
+
+    public ServiceDatabase Database(string name) => _payments!.Services.GetRequiredKeyedService<ServiceDatabase>(name);
+
+    /// <summary>Publishes an event to the tickets log as the Tickets service would.</summary>
+    public async Task PublishAsync<T>(T @event, Guid reservationId) where T : IEvent<T>
+    {
+        await using var tx = await Database("tickets").BeginAsync(TestContext.Current.CancellationToken);
+        tx.Publish(@event, correlationId: reservationId);
+        await tx.CommitAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>The payments log's events of one reservation, in order.</summary>
+    public async Task<List<LoggedEvent>> EventsAsync(Guid reservationId)
+    {
+        var events = new List<LoggedEvent>();
+        await using var connection = await Database("payments").OpenReadAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, type, correlation_id, payload FROM event_log WHERE correlation_id = @r ORDER BY seq";
+        command.With("@r", reservationId.ToString("D"));
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            events.Add(new LoggedEvent(reader.GetInt64(0), reader.GetString(1), Guid.Parse(reader.GetString(2)), reader.GetString(3)));
+        }
+
+        return events;
+    }
+
+    /// <summary>The payment row of a reservation (with the number of payments in all), or null when there is none.</summary>
+    public async Task<PaymentRow?> PaymentAsync(Guid reservationId)
+    {
+        await using var connection = await Database("payments").OpenReadAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT status, attempts, intent_id, (SELECT COUNT(*) FROM payments) FROM payments WHERE reservation_id = @r";
+        command.With("@r", reservationId.ToString("D"));
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        return await reader.ReadAsync(TestContext.Current.CancellationToken)
+            ? new PaymentRow(reader.GetString(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt32(3))
+            : null;
+    }
+
+    public async Task<List<LedgerEntry>> LedgerAsync(Guid reservationId) =>
+        await Http.GetFromJsonAsync<List<LedgerEntry>>(
+            new Uri(GatewayUrl, $"/v1/ledger?reservationId={reservationId:D}"), TestContext.Current.CancellationToken) ?? [];
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_payments is not null)
+        {
+            await _payments.StopAsync(CancellationToken.None);
+            await _payments.DisposeAsync();
+        }
+
+        if (_gateway is not null)
+        {
+            await _gateway.StopAsync(CancellationToken.None);
+            await _gateway.DisposeAsync();
+        }
+
+        Http.Dispose();
+        _dir.Dispose();
+    }
+
+    private async Task StartGatewayAsync(Dictionary<string, string?> settings, int port)
+    {
+        var gateway = PaymentGatewayApp.Build([], b =>
+        {
+            b.WebHost.UseUrls($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+            b.Configuration["PaymentGateway:DataDirectory"] = Path.Combine(_dir.Path, "gateway");
+            b.Configuration["PaymentGateway:LatencyMedianMs"] = "0";
+            b.Configuration["PaymentGateway:LatencyP99Ms"] = "0";
+            foreach (var (key, value) in settings)
+            {
+                b.Configuration["PaymentGateway:" + key] = value;
+            }
+
+            b.Configuration["Logging:LogLevel:Default"] = "Warning";
+            b.Logging.ClearProviders().AddSimpleConsole();
+        });
+        await gateway.StartAsync(TestContext.Current.CancellationToken);
+        _gateway = gateway;
+        GatewayUrl = new Uri(gateway.Urls.First());
+        if (_payments is not null)
+        {
+            gateway.Services.GetRequiredService<WebhookTarget>().Url = WebhookUrl;
+        }
+    }
+
+    private async Task StartPaymentsAsync()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration["BoxOffice:DataDirectory"] = Path.Combine(_dir.Path, "boxoffice");
+        builder.Configuration["Payments:GatewayUrl"] = GatewayUrl.ToString();
+        // Short waits between dispatches keep the retrying tests quick; the policy itself is tested without a host.
+        builder.Configuration["Payments:MaxRetryDelay"] = "00:00:00.500";
+        foreach (var (key, value) in _paymentsSettings)
+        {
+            builder.Configuration["Payments:" + key] = value;
+        }
+
+        // Warnings only (an appsettings.json may sit in the output folder); Polly logs every
+        // retried attempt, and the tests look at outcomes instead.
+        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+        builder.Configuration["Logging:LogLevel:Polly"] = "None";
+        builder.Logging.ClearProviders().AddSimpleConsole();
+        builder.Services.AddMessaging(builder.Configuration).AddDatabase("tickets").AddPayments(builder.Configuration);
+        var app = builder.Build();
+        // Keeps a copy of each webhook as it arrived, so a test can replay exactly what the gateway sent.
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path == "/api/payments/webhook")
+            {
+                context.Request.EnableBuffering();
+                using var copy = new MemoryStream();
+                await context.Request.Body.CopyToAsync(copy, context.RequestAborted);
+                context.Request.Body.Position = 0;
+                Webhooks.Enqueue((context.Request.Headers["Gateway-Signature"].ToString(), copy.ToArray()));
+            }
+
+            await next(context);
+        });
+        app.MapPayments();
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        _payments = app;
+        PaymentsUrl = new Uri(app.Urls.First());
+        _gateway!.Services.GetRequiredService<WebhookTarget>().Url = WebhookUrl;
+    }
+}
+
+internal sealed record LoggedEvent(long Sequence, string Type, Guid CorrelationId, string Payload);
+
+internal sealed record PaymentRow(string Status, int Attempts, string? IntentId, int PaymentsInAll);
+
+internal sealed record LedgerEntry(string Kind, string Id, string PaymentIntent, long Amount, string Currency, Guid? ReservationId, DateTimeOffset At);
+
+/// <summary>A folder for one test's files, removed afterwards.</summary>
+internal sealed class TempDirectory : IDisposable
+{
+    public string Path { get; } = Directory.CreateDirectory(
+        System.IO.Path.Combine(System.IO.Path.GetTempPath(), "boxoffice-payments-tests", Guid.NewGuid().ToString("N"))).FullName;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file may still be closing; the OS temp folder is cleaned anyway.
+        }
+    }
+}
+
+internal static class Eventually
+{
+    /// <summary>Polls until the condition holds, or fails the test after the timeout.</summary>
+    public static async Task<T> HoldsAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var value = await read();
+            if (condition(value))
+            {
+                return value;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out waiting until {what}; last seen: {value}");
+            }
+
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using BoxOffice.Contracts.Payments;
+using BoxOffice.Payments.Tests.Support;
+
+namespace BoxOffice.Payments.Tests.Webhooks;
+
+public sealed class ReceivingWebhooks
+{
+    private const string Secret = "whsec_boxoffice_demo";
+
+    [Fact]
+    public async Task A_card_that_needs_a_challenge_succeeds_by_webhook_once_the_buyer_passes_it()
+    {
+        await using var world = await PaymentsWorld.StartAsync();
+        var held = Scenario.Held("tok_threeDSecureRequired");
+
+        await world.PublishAsync(held);
+
+        var action = await world.OutcomeAsync<PaymentRequiresAction>(held);
+        action.ChallengeUrl.ToString().ShouldStartWith(world.GatewayUrl.ToString().TrimEnd('/') + "/challenge/");
+        (await world.PaymentAsync(held.ReservationId))!.Status.ShouldBe("RequiresAction");
+        (await world.LedgerAsync(held.ReservationId)).ShouldBeEmpty();
+
+        using var answer = await world.Http.PostAsync(action.ChallengeUrl,
+            new FormUrlEncodedContent([new("code", "123456")]), TestContext.Current.CancellationToken);
+        answer.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var succeeded = await world.OutcomeAsync<PaymentSucceeded>(held);
+        succeeded.Amount.ShouldBe(held.Amount);
+        (await world.TypesAsync(held)).ShouldBe(["payments.requires-action.v1", "payments.succeeded.v1"]);
+        (await world.LedgerAsync(held.ReservationId)).ShouldHaveSingleItem().Kind.ShouldBe("charge");
+
+        // The gateway's own webhook, delivered again exactly as it came: nothing new happens.
+        var (signature, body) = world.Webhooks.ShouldHaveSingleItem();
+        using var replay = await PostWebhookAsync(world, signature, body);
+        replay.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await world.TypesAsync(held)).ShouldBe(["payments.requires-action.v1", "payments.succeeded.v1"]);
+        (await world.PaymentAsync(held.ReservationId))!.Status.ShouldBe("Succeeded");
+    }
+
+    [Fact]
+    public async Task A_buyer_who_abandons_the_challenge_fails_the_payment()
+    {
+        await using var world = await PaymentsWorld.StartAsync();
+        var held = Scenario.Held("tok_threeDSecureRequired");
+        await world.PublishAsync(held);
+        var action = await world.OutcomeAsync<PaymentRequiresAction>(held);
+
+        using var answer = await world.Http.PostAsync(action.ChallengeUrl,
+            new FormUrlEncodedContent([new("action", "cancel")]), TestContext.Current.CancellationToken);
+
+        (await world.OutcomeAsync<PaymentFailed>(held)).Reason.ShouldBe("payment authentication failed");
+        (await world.LedgerAsync(held.ReservationId)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_webhook_without_a_valid_fresh_signature_is_refused_and_changes_nothing()
+    {
+        await using var world = await PaymentsWorld.StartAsync();
+        var held = Scenario.Held("tok_threeDSecureRequired");
+        await world.PublishAsync(held);
+        await world.OutcomeAsync<PaymentRequiresAction>(held);
+        var intentId = (await world.PaymentAsync(held.ReservationId))!.IntentId!;
+        var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+        {
+            id = "evt_forged",
+            type = "payment_intent.succeeded",
+            data = new { id = intentId, status = "succeeded", amount = held.Amount, currency = held.Currency, metadata = new { reservationId = held.ReservationId } },
+        }));
+        var now = DateTimeOffset.UtcNow;
+
+        string?[] refused =
+        [
+            VerifyingSignatures.Signature("whsec_not_the_secret", now, body),
+            VerifyingSignatures.Signature(Secret, now.AddMinutes(-6), body),
+            VerifyingSignatures.Signature(Secret, now, [.. body, (byte)' ']),
+            "t=" + now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            null,
+        ];
+        foreach (var signature in refused)
+        {
+            using var response = await PostWebhookAsync(world, signature, body);
+            response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+            problem.GetProperty("type").GetString().ShouldBe("https://boxoffice.local/problems/invalid-signature");
+        }
+
+        (await world.PaymentAsync(held.ReservationId))!.Status.ShouldBe("RequiresAction");
+        (await world.TypesAsync(held)).ShouldBe(["payments.requires-action.v1"]);
+
+        // The same body signed with the secret is accepted: it was only the signatures.
+        using var signed = await PostWebhookAsync(world, VerifyingSignatures.Signature(Secret, now, body), body);
+        signed.StatusCode.ShouldBe(HttpStatusCode.OK);
+        await world.OutcomeAsync<PaymentSucceeded>(held);
+    }
+
+    private static async Task<HttpResponseMessage> PostWebhookAsync(PaymentsWorld world, string? signature, byte[] body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, world.WebhookUrl) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (signature is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Gateway-Signature", signature);
+        }
+
+        return await world.Http.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+}
