@@ -29,7 +29,7 @@ public static class AccountsModule
     {
         ArgumentNullException.ThrowIfNull(messaging);
         ArgumentNullException.ThrowIfNull(configuration);
-        messaging.AddDatabase(AccountsSchema.Database, AccountsSchema.Migrations);
+        messaging.AddDatabase(AccountsSchema.Database, AccountsSchema.Migrations, PublishRegistrations.Schema);
         var services = messaging.Services;
 
         services.AddDbContext<AccountsDbContext>((sp, options) => options.UseSqlite(new SqliteConnectionStringBuilder
@@ -63,6 +63,9 @@ public static class AccountsModule
         services.AddOptions<SeedOptions>().Bind(configuration.GetSection(SeedOptions.Section));
         // Registered after the messaging runtime (AddMessaging came first), so it starts after the migrations.
         services.AddHostedService<SeedDemoUsers>();
+        services.AddSingleton<RegistrationSignal>();
+        services.AddSingleton<PublishRegistrations>();
+        services.AddHostedService(sp => sp.GetRequiredService<PublishRegistrations>());
         return messaging;
     }
 

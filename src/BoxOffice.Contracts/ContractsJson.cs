@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using BoxOffice.Contracts.Accounts;
 using BoxOffice.Contracts.Payments;
 using BoxOffice.Contracts.Tickets;
 
@@ -9,6 +10,7 @@ namespace BoxOffice.Contracts;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true,
     RespectRequiredConstructorParameters = true)]
+[JsonSerializable(typeof(AccountRegistered))]
 [JsonSerializable(typeof(EventPublished))]
 [JsonSerializable(typeof(TicketsHeld))]
 [JsonSerializable(typeof(TicketsAcquired))]

@@ -92,7 +92,7 @@ internal static class Register
     }
 
     private static async Task<IResult> HandleAsync(
-        RegisterRequest request, UserManager<Account> users, AccountsDbContext db, TimeProvider time, CancellationToken ct)
+        RegisterRequest request, UserManager<Account> users, AccountsDbContext db, RegistrationSignal announce, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var registration = Check(request, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), errors);
@@ -137,6 +137,7 @@ internal static class Register
         }
 
         await transaction.CommitAsync(ct);
+        announce.Notify();
         return TypedResults.Created(GetMe.Route, AccountProfile.Of(account, [Roles.Buyer]));
     }
 

@@ -1,0 +1,102 @@
+using System.Globalization;
+using BoxOffice.Accounts.Storage;
+using BoxOffice.Contracts.Accounts;
+using BoxOffice.Messaging.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace BoxOffice.Accounts.Registration;
+
+/// <summary>
+/// Publishes <c>AccountRegistered</c> for every user not yet announced. Identity saves users through
+/// EF Core in its own transaction, so the event cannot join it; instead the users table itself is
+/// the outbox: this job appends the events and the "announced" marks in one transaction, and a
+/// crash in between only delays the event. It wakes on each registration, with a 1 s fallback poll.
+/// </summary>
+internal sealed partial class PublishRegistrations(
+    [FromKeyedServices(AccountsSchema.Database)] ServiceDatabase accounts,
+    RegistrationSignal signal,
+    TimeProvider time,
+    ILogger<PublishRegistrations> logger) : BackgroundService
+{
+    public static MigrationSet Schema { get; } = new("accounts-announced",
+    [
+        new Migration(1, "users announced with AccountRegistered",
+            "CREATE TABLE announced_accounts (user_id TEXT PRIMARY KEY, announced_at BIGINT NOT NULL);"),
+    ]);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wake = signal.Next;
+            try
+            {
+                while (await PublishAsync(stoppingToken) > 0)
+                {
+                }
+
+                await wake.WaitAsync(TimeSpan.FromSeconds(1), time, stoppingToken);
+            }
+            catch (TimeoutException)
+            {
+                // The fallback poll.
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                LogFailed(ex);
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+            }
+        }
+    }
+
+    internal async Task<int> PublishAsync(CancellationToken ct)
+    {
+        await using var tx = await accounts.BeginAsync(ct);
+        // The id exactly as EF Core stored it (upper-case text), so the mark matches the row.
+        var users = new List<(string StoredId, AccountRegistered Event)>();
+        await using (var reader = await tx.Command("""
+                SELECT u."Id", u."Email", u."DisplayName", u."BirthDate" FROM "AspNetUsers" u
+                WHERE NOT EXISTS (SELECT 1 FROM announced_accounts a WHERE a.user_id = u."Id")
+                ORDER BY u."Id" LIMIT 500
+                """).ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                users.Add((reader.GetString(0), new AccountRegistered(
+                    Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.GetString(2),
+                    DateOnly.Parse(reader.GetString(3), CultureInfo.InvariantCulture))));
+            }
+        }
+
+        foreach (var (storedId, registered) in users)
+        {
+            tx.Publish(registered);
+            await tx.Command("INSERT INTO announced_accounts (user_id, announced_at) VALUES (@id, @at)")
+                .With("@id", storedId).With("@at", time.GetUtcNow().ToUnixTimeMilliseconds())
+                .ExecuteNonQueryAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
+        return users.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Announcing new accounts failed; trying again")]
+    private partial void LogFailed(Exception error);
+}
+
+/// <summary>Wakes the publisher when a user was saved.</summary>
+internal sealed class RegistrationSignal
+{
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Next => Volatile.Read(ref _next).Task;
+
+    public void Notify() =>
+        Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+}
