@@ -1,12 +1,18 @@
+using BoxOffice.Bench.Accept;
 using BoxOffice.Bench.Messaging;
 
 // dotnet run -c Release --project bench/BoxOffice.Bench -- messaging [--events N] [--batch N] [--runs N] [--durability Full|Normal]
-return args is ["messaging", .. var rest]
-    ? await MessagingThroughput.RunAsync(rest)
-    : Usage();
+// dotnet run -c Release --project bench/BoxOffice.Bench -- tokens --key <base64> --count N --out tokens.txt
+return args switch
+{
+    ["messaging", .. var rest] => await MessagingThroughput.RunAsync(rest),
+    ["tokens", .. var rest] => BuyerTokens.Run(rest),
+    _ => Usage(),
+};
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: BoxOffice.Bench messaging [--events 200000] [--batch 500] [--runs 3] [--durability Full|Normal]");
+    Console.Error.WriteLine("       BoxOffice.Bench tokens --key <Auth:SigningKey, base64> [--count 300000] [--out tokens.txt]");
     return 2;
 }

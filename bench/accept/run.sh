@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The accept path under load: one hot ticket type, every request a different buyer, embedded host
+# (Release, synchronous=FULL, the gateway simulator at its default 300 ms median latency).
+# Usage: bench/accept/run.sh [duration, default 15s] [connections, default 256]
+# Needs: wrk (apt-get install -y wrk), python3.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+duration=${1:-15s}
+connections=${2:-256}
+work=$(mktemp -d)
+port=5380
+key=$(head -c 32 /dev/urandom | base64)
+trap 'kill $host_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+
+dotnet build -c Release src/BoxOffice.Host -v q -nologo >/dev/null
+dotnet build -c Release bench/BoxOffice.Bench -v q -nologo >/dev/null
+
+# BENCH_ENV adds settings, for example BENCH_ENV="Messaging__BatchSize=100".
+# shellcheck disable=SC2086
+env BoxOffice__DataDirectory="$work/data" Auth__SigningKey="$key" Seed__OrganizerPassword=Organizer-bench-1 \
+  PaymentGateway__Urls=http://127.0.0.1:5381 Logging__LogLevel__Default=Warning ${BENCH_ENV:-} \
+  dotnet artifacts/bin/BoxOffice.Host/release/BoxOffice.Host.dll --urls "http://127.0.0.1:$port" >"$work/host.log" 2>&1 &
+host_pid=$!
+until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; do sleep 0.2; done
+
+organizer=$(curl -sf -X POST "http://127.0.0.1:$port/api/accounts/login" -H 'Content-Type: application/json' \
+  -d '{"email":"organizer@boxoffice.local","password":"Organizer-bench-1"}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["accessToken"])')
+starts=$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)
+ticket_type=$(curl -sf -X POST "http://127.0.0.1:$port/api/events" -H "Authorization: Bearer $organizer" -H 'Content-Type: application/json' \
+  -d "{\"name\":\"Flash sale\",\"venue\":\"Bench Arena\",\"city\":\"Lisbon\",\"category\":\"concert\",\"performers\":[\"Load\"],\"startsAt\":\"$starts\",\"minimumAge\":0,\"description\":\"bench\",\"ticketTypes\":[{\"name\":\"GA\",\"price\":5000,\"currency\":\"EUR\",\"capacity\":1000000,\"maxPerOrder\":1}]}" \
+  | python3 -c 'import sys,json;print(json.load(sys.stdin)["ticketTypes"][0]["id"])')
+
+dotnet artifacts/bin/BoxOffice.Bench/release/BoxOffice.Bench.dll tokens --key "$key" --count 400000 --out "$work/tokens.txt" >/dev/null
+
+echo 0 >"$work/peak_rss_kb"
+( peak=0; while kill -0 $host_pid 2>/dev/null; do rss=$(awk '/VmRSS/{print $2}' /proc/$host_pid/status 2>/dev/null || echo 0); [ "${rss:-0}" -gt "$peak" ] && peak=$rss && echo "$peak" >"$work/peak_rss_kb"; sleep 0.2; done ) &
+TOKENS="$work/tokens.txt" TICKET_TYPE="$ticket_type" wrk -t2 -c"$connections" -d"$duration" --latency -s bench/accept/reserve.lua "http://127.0.0.1:$port"
+
+sold=$(curl -sf "http://127.0.0.1:$port/api/events" | python3 -c "import sys,json;print([t for e in json.load(sys.stdin) for t in e['ticketTypes'] if t['id']=='$ticket_type'][0]['available'])")
+echo "tickets left of 1,000,000: $sold"
+echo "peak RSS of the host: $(( $(cat "$work/peak_rss_kb") / 1024 )) MB"
