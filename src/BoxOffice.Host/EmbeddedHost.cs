@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using BoxOffice.Accounts;
+using BoxOffice.Host.Operations;
+using BoxOffice.Loyalty;
 using BoxOffice.Messaging.Hosting;
 using BoxOffice.PaymentGateway;
 using BoxOffice.Payments;
@@ -42,7 +44,8 @@ public static class EmbeddedHost
         builder.Services.AddMessaging(builder.Configuration)
             .AddAccounts(builder.Configuration)
             .AddTickets(builder.Configuration)
-            .AddPayments(builder.Configuration);
+            .AddPayments(builder.Configuration)
+            .AddLoyalty(builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -55,6 +58,8 @@ public static class EmbeddedHost
         app.MapAccounts();
         app.MapTickets();
         app.MapPayments();
+        app.MapLoyalty(app.Configuration);
+        app.MapOperations();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

@@ -1,0 +1,102 @@
+using System.Text.Json.Serialization;
+using BoxOffice.Messaging.Consuming;
+using BoxOffice.Messaging.Operations;
+using BoxOffice.ServiceDefaults;
+
+namespace BoxOffice.Host.Operations;
+
+/// <summary>The body of a reset: exactly one of the three ways to say where replay starts.</summary>
+internal sealed record ResetBody(bool? Beginning, DateTimeOffset? At, string? Source, long? Sequence);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(ResetBody))]
+internal sealed partial class OperationsJson : JsonSerializerContext;
+
+/// <summary>
+/// The operators' API over the messaging core, for organizers: where every consumer stands, its
+/// dead letters, redrive, and reset-and-replay from the stored events.
+/// </summary>
+internal static class OperationsEndpoints
+{
+    public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder endpoints)
+    {
+        var admin = endpoints.MapGroup("/api/admin/messaging").RequireAuthorization(Roles.Organizer).WithTags("Operations");
+        admin.MapGet("/subscriptions", async (MessagingAdmin messaging, CancellationToken ct) => TypedResults.Ok(await messaging.SubscriptionsAsync(ct)));
+        admin.MapGet("/consumers/{consumer}/dead-letters", DeadLettersAsync);
+        admin.MapPost("/consumers/{consumer}/dead-letters/{id:long}/redrive", RedriveAsync);
+        admin.MapPost("/consumers/{consumer}/reset", ResetAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> DeadLettersAsync(string consumer, bool? includeRedriven, MessagingAdmin messaging, CancellationToken ct)
+    {
+        try
+        {
+            return TypedResults.Ok(await messaging.DeadLettersAsync(consumer, includeRedriven ?? false, ct));
+        }
+        catch (ArgumentException ex)
+        {
+            return Problems.NotFound(ex.Message);
+        }
+    }
+
+    private static async Task<IResult> RedriveAsync(string consumer, long id, MessagingAdmin messaging, CancellationToken ct)
+    {
+        try
+        {
+            var result = await messaging.RedriveAsync(consumer, id, ct);
+            return result.Status switch
+            {
+                RedriveStatus.NotFound => Problems.NotFound("No such dead letter."),
+                RedriveStatus.Failed => Problems.Result(StatusCodes.Status409Conflict, "redrive-failed", "The handler failed again", result.Error ?? "unknown error"),
+                _ => TypedResults.Ok(result),
+            };
+        }
+        catch (ArgumentException ex)
+        {
+            return Problems.NotFound(ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// <c>{"beginning": true}</c>, <c>{"at": "2026-11-26T12:00:00Z"}</c> or <c>{"source": "tickets", "sequence": 42}</c>.
+    /// </summary>
+    private static async Task<IResult> ResetAsync(string consumer, HttpContext http, MessagingAdmin messaging)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(http.Request, OperationsJson.Default.ResetBody, maxBytes: 1024);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        ReplayFrom? from = body! switch
+        {
+            { Beginning: true, At: null, Source: null, Sequence: null } => ReplayFrom.Beginning,
+            { Beginning: null or false, At: { } at, Source: null, Sequence: null } => ReplayFrom.Time(at),
+            { Beginning: null or false, At: null, Source: { Length: > 0 } source, Sequence: >= 1 and var sequence } => ReplayFrom.Sequence(source, sequence),
+            _ => null,
+        };
+        if (from is null)
+        {
+            return Problems.Validation(new Dictionary<string, string[]>
+            {
+                ["body"] = ["Give exactly one of: {\"beginning\": true}, {\"at\": <time>}, or {\"source\": <service>, \"sequence\": <n ≥ 1>}."],
+            });
+        }
+
+        try
+        {
+            await messaging.ResetAsync(consumer, from, http.RequestAborted);
+            var all = await messaging.SubscriptionsAsync(http.RequestAborted);
+            return TypedResults.Ok(all.Where(s => s.Consumer == consumer).ToList());
+        }
+        catch (ArgumentException ex)
+        {
+            return Problems.NotFound(ex.Message);
+        }
+        catch (NotSupportedException ex)
+        {
+            return Problems.Result(StatusCodes.Status409Conflict, "replay-not-supported", "This consumer cannot replay from there", ex.Message);
+        }
+    }
+}
