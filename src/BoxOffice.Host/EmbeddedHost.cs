@@ -5,6 +5,7 @@ using BoxOffice.Loyalty;
 using BoxOffice.Messaging.Hosting;
 using BoxOffice.PaymentGateway;
 using BoxOffice.Payments;
+using BoxOffice.Recommendations;
 using BoxOffice.ServiceDefaults;
 using BoxOffice.Tickets;
 using Scalar.AspNetCore;
@@ -45,6 +46,7 @@ public static class EmbeddedHost
             .AddAccounts(builder.Configuration)
             .AddTickets(builder.Configuration)
             .AddPayments(builder.Configuration)
+            .AddRecommendations(builder.Configuration)
             .AddLoyalty(builder.Configuration);
 
         var app = builder.Build();
@@ -58,6 +60,7 @@ public static class EmbeddedHost
         app.MapAccounts();
         app.MapTickets();
         app.MapPayments();
+        app.MapRecommendations();
         app.MapLoyalty(app.Configuration);
         app.MapOperations();
 
