@@ -3,6 +3,7 @@ using BoxOffice.Accounts;
 using BoxOffice.Host.Operations;
 using BoxOffice.Loyalty;
 using BoxOffice.Messaging.Hosting;
+using BoxOffice.Notifications;
 using BoxOffice.PaymentGateway;
 using BoxOffice.Payments;
 using BoxOffice.Recommendations;
@@ -46,6 +47,7 @@ public static class EmbeddedHost
             .AddAccounts(builder.Configuration)
             .AddTickets(builder.Configuration)
             .AddPayments(builder.Configuration)
+            .AddNotifications(builder.Configuration)
             .AddRecommendations(builder.Configuration)
             .AddLoyalty(builder.Configuration);
 
@@ -60,6 +62,7 @@ public static class EmbeddedHost
         app.MapAccounts();
         app.MapTickets();
         app.MapPayments();
+        app.MapNotifications();
         app.MapRecommendations();
         app.MapLoyalty(app.Configuration);
         app.MapOperations();

@@ -112,7 +112,17 @@ public sealed class ServiceTransaction : IAsyncDisposable
         {
             foreach (var callback in _onCommitted)
             {
-                callback();
+                try
+                {
+                    callback();
+                }
+                catch (Exception ex)
+                {
+                    // The transaction is committed: throwing now would make a caller retry work that is
+                    // already done (a consumer would apply its batch twice). A wake-up that failed is
+                    // covered by the fallback polls; it is logged and nothing else.
+                    _database.LogCallbackFailed(ex);
+                }
             }
         }
     }

@@ -68,7 +68,8 @@ public static class MessagingServiceCollectionExtensions
                 .ValidateOnStart();
             services.TryAddSingleton(TimeProvider.System);
             services.AddSingleton(sp => new DatabaseRegistry(
-                sp.GetServices<DatabaseDefinition>(), sp.GetRequiredService<IOptions<MessagingOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+                sp.GetServices<DatabaseDefinition>(), sp.GetRequiredService<IOptions<MessagingOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
             services.AddSingleton(sp => new MessagingRuntime(
                 sp.GetRequiredService<DatabaseRegistry>(),
                 sp.GetServices<ConsumerDefinition>(),
@@ -86,10 +87,11 @@ public static class MessagingServiceCollectionExtensions
 
 internal sealed record DatabaseDefinition(string Name, IReadOnlyList<MigrationSet> Migrations);
 
-internal sealed class DatabaseRegistry(IEnumerable<DatabaseDefinition> definitions, MessagingOptions options, TimeProvider time)
+internal sealed class DatabaseRegistry(
+    IEnumerable<DatabaseDefinition> definitions, MessagingOptions options, TimeProvider time, Microsoft.Extensions.Logging.ILoggerFactory loggers)
 {
-    private readonly Dictionary<string, ServiceDatabase> _databases =
-        definitions.ToDictionary(d => d.Name, d => new ServiceDatabase(d.Name, d.Migrations, options, time), StringComparer.Ordinal);
+    private readonly Dictionary<string, ServiceDatabase> _databases = definitions.ToDictionary(
+        d => d.Name, d => new ServiceDatabase(d.Name, d.Migrations, options, time, loggers.CreateLogger(typeof(ServiceDatabase).FullName!)), StringComparer.Ordinal);
 
     public IEnumerable<ServiceDatabase> All => _databases.Values;
 

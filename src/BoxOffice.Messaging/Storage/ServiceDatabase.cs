@@ -1,6 +1,8 @@
 using System.Data.Common;
 using BoxOffice.Messaging.EventLog;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BoxOffice.Messaging.Storage;
 
@@ -8,7 +10,7 @@ namespace BoxOffice.Messaging.Storage;
 /// One service's own database (a SQLite file embedded): its state, its event log, and the cursors
 /// and dead letters of the consumers it hosts. All writes go through <see cref="BeginAsync"/>.
 /// </summary>
-public sealed class ServiceDatabase : IAsyncDisposable
+public sealed partial class ServiceDatabase : IAsyncDisposable
 {
     // SQLite has one writer at a time. Queueing writers here, in process, is fair and wakes the
     // next one at once; SQLite's own busy handler would sleep and retry instead.
@@ -18,8 +20,11 @@ public sealed class ServiceDatabase : IAsyncDisposable
     private SqliteConnection? _writer;
     private string? _readConnectionString;
 
-    internal ServiceDatabase(string name, IReadOnlyList<MigrationSet> migrations, MessagingOptions options, TimeProvider time)
+    private readonly ILogger _logger;
+
+    internal ServiceDatabase(string name, IReadOnlyList<MigrationSet> migrations, MessagingOptions options, TimeProvider time, ILogger? logger = null)
     {
+        _logger = logger ?? NullLogger.Instance;
         Name = name;
         Migrations = migrations;
         _options = options;
@@ -118,6 +123,9 @@ public sealed class ServiceDatabase : IAsyncDisposable
     }
 
     internal void ReleaseWriteLock() => _writeLock.Release();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A callback after a commit failed; the commit stands")]
+    internal partial void LogCallbackFailed(Exception error);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -82,9 +82,9 @@ public sealed class TestApp : IAsyncDisposable
     }
 
     /// <summary>Registers a buyer with a fresh e-mail and returns a client logged in as them.</summary>
-    public async Task<HttpClient> BuyerAsync(string birthDate = "1990-05-17")
+    public async Task<HttpClient> BuyerAsync(string birthDate = "1990-05-17", string? email = null)
     {
-        var email = $"buyer-{Guid.NewGuid():N}@example.test";
+        email ??= $"buyer-{Guid.NewGuid():N}@example.test";
         using var anonymous = Client();
         var registered = await anonymous.PostAsJsonAsync("/api/accounts/register",
             new { email, password = "Buyer-pass-1", displayName = "Test Buyer", birthDate }, TestContext.Current.CancellationToken);

@@ -5,8 +5,36 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BoxOffice.Messaging.Tests.Consuming;
 
+/// <summary>Records, then asks for a wake-up after the commit that fails.</summary>
+internal sealed class RecordWithFailingWakeUp : IEventHandler<Counted>
+{
+    public ValueTask HandleAsync(Counted @event, ConsumeContext context, CancellationToken cancellationToken)
+    {
+        context.Transaction.OnCommitted(() => throw new InvalidOperationException("the wake-up failed"));
+        return Recorder.RecordAsync(context, @event.N, @event.Key, cancellationToken);
+    }
+}
+
 public sealed class ApplyingBatchesAtomically
 {
+    [Fact]
+    public async Task A_callback_failing_after_the_commit_does_not_make_the_batch_apply_twice()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await TestHost.StartAsync(dir.Path,
+            m => m.WithShop().WithRecorderDatabase("alpha").AddConsumer("alpha", "alpha", c => c.Handle<Counted, RecordWithFailingWakeUp>()));
+
+        for (var i = 0; i < 5; i++)
+        {
+            await Shop.ProduceAsync(host.Shop(), 20, ct: TestContext.Current.CancellationToken);
+        }
+
+        await host.CaughtUpAsync();
+        (await host.AppliedAsync("alpha", "alpha")).ShouldBe(100);
+        (await Sql.LongAsync(host.Database("alpha"), "SELECT COUNT(DISTINCT n) FROM applied")).ShouldBe(100);
+        (await host.Admin.DeadLettersAsync("alpha", ct: TestContext.Current.CancellationToken)).ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task A_failure_between_applying_and_committing_leaves_nothing_applied_and_the_retry_applies_the_batch_once()
     {

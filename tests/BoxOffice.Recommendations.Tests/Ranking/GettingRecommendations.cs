@@ -62,6 +62,7 @@ public sealed class GettingRecommendations
     {
         await using var world = await RecommendationsWorld.StartAsync();
         await world.PublishAsync(Hamlet, SwanLake, NorthernLights);
+        await world.CaughtUpAsync();
 
         foreach (var query in (string[])["?limit=0", "?limit=51", "?limit=abc", "?limit=1.5", "?limit=", "?limit=-3", "?limit=%2B5", "?limit=99999999999", "?limit=2&limit=3"])
         {

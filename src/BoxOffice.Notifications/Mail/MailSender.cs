@@ -1,0 +1,171 @@
+using System.Threading.Channels;
+using BoxOffice.Messaging.Storage;
+using BoxOffice.Notifications.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace BoxOffice.Notifications.Mail;
+
+/// <summary>
+/// A wake-up for the mail sender. Capacity one: wake-ups before the sender looks collapse into one
+/// look; the work itself is in the database.
+/// </summary>
+internal sealed class MailSignal
+{
+    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    public void Wake() => _channel.Writer.TryWrite(true);
+
+    /// <summary>Returns when woken or after <paramref name="poll"/>, whichever comes first.</summary>
+    public async Task WaitAsync(TimeSpan poll, TimeProvider time, CancellationToken ct)
+    {
+        using var timer = new CancellationTokenSource(poll, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
+        try
+        {
+            await _channel.Reader.WaitToReadAsync(either.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // The fallback poll: retries come due by the clock, with nobody to wake us.
+        }
+
+        _channel.Reader.TryRead(out _);
+    }
+}
+
+/// <summary>
+/// Sends the mails the database says are due, outside any transaction: a mail server may take
+/// seconds, and the database's single write lock would hold up the consumer meanwhile. Each batch
+/// is read, built, delivered, and then its outcomes recorded in one short transaction. A crash
+/// after delivering and before recording sends those mails again after the restart, with the same
+/// Message-Id (and, for files, onto the same file): at least once, recognisably.
+/// </summary>
+internal sealed partial class MailSender(
+    [FromKeyedServices(NotificationsSchema.Database)] ServiceDatabase database,
+    IMailDelivery delivery,
+    MailSignal signal,
+    IOptions<NotificationsOptions> options,
+    TimeProvider time,
+    ILogger<MailSender> logger) : BackgroundService
+{
+    private const int BatchSize = 50;
+    private static readonly TimeSpan FallbackPoll = TimeSpan.FromSeconds(1);
+
+    private readonly NotificationsOptions _options = options.Value;
+    private readonly MailboxAddress _from = MailboxAddress.Parse(options.Value.From);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var full = false;
+            try
+            {
+                full = await SendDueAsync(stoppingToken) == BatchSize;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // The database failed us; the rows still say what is due.
+                LogSendingFailed(ex);
+            }
+
+            if (full)
+            {
+                continue;
+            }
+
+            try
+            {
+                await signal.WaitAsync(FallbackPoll, time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Sends one batch of due mails and records what became of each; returns how many were due.</summary>
+    internal async Task<int> SendDueAsync(CancellationToken ct)
+    {
+        var due = await OutgoingMails.DueAsync(database, time.GetUtcNow(), BatchSize, ct);
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        var outcomes = new Delivery?[due.Count];
+        var built = new List<(long NotificationId, MimeMessage Message)>(due.Count);
+        var builtIndex = new List<int>(due.Count);
+        for (var i = 0; i < due.Count; i++)
+        {
+            try
+            {
+                built.Add((due[i].NotificationId, MailComposer.Build(due[i], _from)));
+                builtIndex.Add(i);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Building is deterministic: what fails now fails every time.
+                outcomes[i] = new Delivery.Permanent("The mail could not be built: " + ex.Message);
+            }
+        }
+
+        var delivered = await delivery.DeliverAsync(built, ct);
+        for (var j = 0; j < delivered.Count; j++)
+        {
+            outcomes[builtIndex[j]] = delivered[j];
+        }
+
+        foreach (var message in built)
+        {
+            message.Message.Dispose();
+        }
+
+        // Recorded even while stopping: a delivered mail left pending would be delivered again.
+        for (var i = 0; i < due.Count; i++)
+        {
+            if (outcomes[i] is not { } outcome)
+            {
+                continue;
+            }
+
+            await OutgoingMails.RecordAsync(database, due[i], outcome, time.GetUtcNow(), _options, CancellationToken.None);
+            switch (outcome)
+            {
+                case Delivery.Sent:
+                    LogSent(due[i].NotificationId, due[i].Kind);
+                    break;
+                case Delivery.Transient transient:
+                    LogTransient(due[i].NotificationId, due[i].Attempts + 1, transient.Error);
+                    break;
+                case Delivery.Permanent permanent:
+                    LogPermanent(due[i].NotificationId, due[i].To, permanent.Error);
+                    break;
+            }
+        }
+
+        return due.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sending due mails failed; retrying at the next poll")]
+    private partial void LogSendingFailed(Exception error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Mail of notification {NotificationId} ({Kind}) sent")]
+    private partial void LogSent(long notificationId, string kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Mail of notification {NotificationId} not sent (attempt {Attempt}): {Error}; it is tried again later")]
+    private partial void LogTransient(long notificationId, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Mail of notification {NotificationId} to {To} failed for good: {Error}")]
+    private partial void LogPermanent(long notificationId, string to, string error);
+}
