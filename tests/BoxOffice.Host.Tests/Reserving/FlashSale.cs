@@ -51,4 +51,33 @@ public sealed class FlashSale
         sold.ShouldBe(100);
         (await app.AvailableAsync(eventId)).ShouldBe(0);
     }
+
+    [Fact]
+    public async Task A_full_accept_queue_pushes_back_with_503_and_Retry_After_and_holds_nothing_for_those()
+    {
+        // A queue of one and one request per transaction: most of a burst cannot wait in memory.
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["Tickets:AcceptQueueCapacity"] = "1",
+            ["Tickets:MaxBatch"] = "1",
+            ["Tickets:MaxPendingPerEvent"] = "1000",
+            ["Tickets:MaxTicketsPerEvent"] = "1000",
+        });
+        var (eventId, type) = await app.CreateEventAsync(capacity: 1000, maxPerOrder: 1);
+        using var buyer = await app.BuyerAsync();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 300).Select(_ => buyer.ReserveAsync(type, 1, "tok_threeDSecureRequired")));
+
+        var refused = responses.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
+        refused.ShouldNotBeEmpty();
+        foreach (var response in refused)
+        {
+            response.Headers.RetryAfter.ShouldNotBeNull();
+            await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "overloaded");
+        }
+
+        var accepted = responses.Count(r => r.StatusCode == HttpStatusCode.Accepted);
+        (accepted + refused.Count).ShouldBe(300);
+        (await app.AvailableAsync(eventId)).ShouldBe(1000 - accepted);
+    }
 }
