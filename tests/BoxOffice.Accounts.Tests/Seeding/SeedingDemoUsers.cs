@@ -6,6 +6,7 @@ using BoxOffice.Accounts.Seeding;
 using BoxOffice.Accounts.Tests.Support;
 using BoxOffice.Messaging.Hosting;
 using BoxOffice.Messaging.Storage;
+using BoxOffice.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,7 @@ public sealed class SeedingDemoUsers
     [Fact]
     public async Task Seeding_creates_the_organizer_with_the_configured_password_and_the_buyers()
     {
-        using var directory = new TempDirectory();
+        using var directory = new TempDirectory("accounts");
         await using var host = await AccountsHost.BuildAndStartAsync(directory.Path);
 
         var organizer = await TokenAsync(host, "organizer@boxoffice.local", AccountsFixture.OrganizerPassword);
@@ -40,7 +41,7 @@ public sealed class SeedingDemoUsers
     [Fact]
     public async Task A_second_start_duplicates_nothing_and_changes_no_password()
     {
-        using var directory = new TempDirectory();
+        using var directory = new TempDirectory("accounts");
         var settings = new Dictionary<string, string?> { ["Seed:BuyerPassword"] = "Buyer-test-9" };
         await using (var first = await AccountsHost.BuildAndStartAsync(directory.Path, settings))
         {
@@ -61,7 +62,7 @@ public sealed class SeedingDemoUsers
     [Fact]
     public async Task Without_a_configured_organizer_password_the_demo_default_is_used_and_a_warning_says_how_to_set_one()
     {
-        using var directory = new TempDirectory();
+        using var directory = new TempDirectory("accounts");
         await using var host = await AccountsHost.BuildAndStartAsync(directory.Path, new Dictionary<string, string?> { ["Seed:OrganizerPassword"] = null });
 
         (await TokenAsync(host, "organizer@boxoffice.local", "Organizer-demo-1")).ShouldNotBeNull();
@@ -73,7 +74,7 @@ public sealed class SeedingDemoUsers
     [Fact]
     public async Task With_seeding_disabled_nobody_is_created_but_registration_works()
     {
-        using var directory = new TempDirectory();
+        using var directory = new TempDirectory("accounts");
         await using var host = await AccountsHost.BuildAndStartAsync(directory.Path, new Dictionary<string, string?> { ["Seed:Enabled"] = "false" });
 
         (await CountAsync(host, "SELECT COUNT(*) FROM AspNetUsers")).ShouldBe(0);
@@ -87,7 +88,7 @@ public sealed class SeedingDemoUsers
     [Fact]
     public async Task Seeding_starts_after_the_messaging_runtime_has_migrated_the_database()
     {
-        using var directory = new TempDirectory();
+        using var directory = new TempDirectory("accounts");
         await using var app = AccountsHost.Build(directory.Path);
 
         var hosted = app.Services.GetServices<IHostedService>().ToList();

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using BoxOffice.Accounts.Storage;
 using BoxOffice.Accounts.Tests.Support;
+using BoxOffice.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,7 +12,7 @@ public sealed partial class KeepingTheSchemaInSync
     [Fact]
     public async Task The_migration_creates_exactly_the_schema_of_the_EF_Core_model()
     {
-        using var directory = new TempDirectory();
+        using var directory = new TempDirectory("accounts");
         // The context as the application configures it: Identity's store options shape the model.
         await using var app = AccountsHost.Build(directory.Path);
         using var scope = app.Services.CreateScope();

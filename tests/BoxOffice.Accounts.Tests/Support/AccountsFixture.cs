@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using BoxOffice.Testing;
 
 namespace BoxOffice.Accounts.Tests.Support;
 
@@ -9,7 +10,7 @@ public sealed class AccountsFixture : IAsyncLifetime
     public const string OrganizerPassword = "Organizer-test-7";
     public const string Password = "correct-horse-1";
 
-    private readonly TempDirectory _directory = new();
+    private readonly TempDirectory _directory = new("accounts");
     private AccountsHost? _host;
 
     internal AccountsHost Host => _host ?? throw new InvalidOperationException("The host has not started.");
@@ -62,19 +63,6 @@ public sealed class AccountsFixture : IAsyncLifetime
         }
 
         return await Client.SendAsync(request, TestContext.Current.CancellationToken);
-    }
-}
-
-/// <summary>A folder for one host's data, removed afterwards.</summary>
-internal sealed class TempDirectory : IDisposable
-{
-    public string Path { get; } = Directory.CreateDirectory(
-        System.IO.Path.Combine(System.IO.Path.GetTempPath(), "boxoffice-tests", "accounts-" + Guid.NewGuid().ToString("N"))).FullName;
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(Path, recursive: true);
     }
 }
 

@@ -1,6 +1,7 @@
 using BoxOffice.Messaging.Consuming;
 using BoxOffice.Messaging.Testbed;
 using BoxOffice.Messaging.Tests.Support;
+using BoxOffice.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BoxOffice.Messaging.Tests.Consuming;
@@ -20,7 +21,7 @@ public sealed class ApplyingBatchesAtomically
     [Fact]
     public async Task A_callback_failing_after_the_commit_does_not_make_the_batch_apply_twice()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         await using var host = await TestHost.StartAsync(dir.Path,
             m => m.WithShop().WithRecorderDatabase("alpha").AddConsumer("alpha", "alpha", c => c.Handle<Counted, RecordWithFailingWakeUp>()));
 
@@ -38,7 +39,7 @@ public sealed class ApplyingBatchesAtomically
     [Fact]
     public async Task A_failure_between_applying_and_committing_leaves_nothing_applied_and_the_retry_applies_the_batch_once()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         var commits = 0;
         var retrying = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using BoxOffice.Messaging.Consuming;
 using BoxOffice.Messaging.Testbed;
 using BoxOffice.Messaging.Tests.Support;
+using BoxOffice.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BoxOffice.Messaging.Tests.Consuming;
@@ -39,7 +40,7 @@ public sealed class DeadLettering
     [Fact]
     public async Task A_poison_event_is_dead_lettered_after_the_bounded_attempts_and_later_events_still_flow()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         var faults = new Faults();
         faults.Poison[3] = true;
         await using var host = await StartAsync(dir.Path, faults);
@@ -60,7 +61,7 @@ public sealed class DeadLettering
     [Fact]
     public async Task Redriving_after_the_fix_applies_the_event_once()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         var faults = new Faults();
         faults.Poison[3] = true;
         await using var host = await StartAsync(dir.Path, faults);
@@ -88,7 +89,7 @@ public sealed class DeadLettering
     [Fact]
     public async Task Redriving_an_unknown_dead_letter_changes_nothing()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         await using var host = await StartAsync(dir.Path, new Faults());
 
         (await host.Admin.RedriveAsync("flaky", 42, TestContext.Current.CancellationToken)).Status.ShouldBe(RedriveStatus.NotFound);

@@ -1,5 +1,6 @@
 using BoxOffice.Messaging.Testbed;
 using BoxOffice.Messaging.Tests.Support;
+using BoxOffice.Testing;
 
 namespace BoxOffice.Messaging.Tests.Consuming;
 
@@ -8,7 +9,7 @@ public sealed class FanningOut
     [Fact]
     public async Task Every_consumer_applies_every_event_of_its_types_exactly_once()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         await using var host = await TestHost.StartAsync(dir.Path, m => m
             .WithShop().WithRecorderDatabase("alpha").WithRecorderDatabase("beta")
             .WithFullRecorder("alpha")
@@ -33,7 +34,7 @@ public sealed class FanningOut
     [Fact]
     public async Task A_consumer_sees_only_the_types_it_handles()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         await using var host = await TestHost.StartAsync(dir.Path, m => m
             .WithShop().WithRecorderDatabase("beta")
             .AddConsumer("beta", "beta", c => c.Handle<Counted, RecordCounted>()));
@@ -48,7 +49,7 @@ public sealed class FanningOut
     [Fact]
     public async Task Consumers_sharing_a_database_still_get_their_own_copy()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         await using var host = await TestHost.StartAsync(dir.Path, m => m
             .WithShop().WithRecorderDatabase("shared")
             .WithFullRecorder("alpha", "shared")

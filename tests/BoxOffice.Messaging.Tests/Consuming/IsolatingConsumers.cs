@@ -1,6 +1,7 @@
 using BoxOffice.Messaging.Consuming;
 using BoxOffice.Messaging.Testbed;
 using BoxOffice.Messaging.Tests.Support;
+using BoxOffice.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BoxOffice.Messaging.Tests.Consuming;
@@ -36,7 +37,7 @@ public sealed class IsolatingConsumers
     [Fact]
     public async Task A_stuck_consumer_does_not_delay_another()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         var valve = new Valve();
         await using var host = await TestHost.StartAsync(dir.Path,
             m => m.WithShop().WithRecorderDatabase("alpha").WithRecorderDatabase("slow")
@@ -57,7 +58,7 @@ public sealed class IsolatingConsumers
     [Fact]
     public async Task A_consumer_retrying_a_poison_event_does_not_delay_another_in_the_same_database()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         var faults = new Faults();
         faults.Poison[1] = true;
         await using var host = await TestHost.StartAsync(dir.Path,
@@ -79,7 +80,7 @@ public sealed class IsolatingConsumers
     [Fact]
     public async Task Consumers_wake_on_commit_without_polling()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         await using var host = await TestHost.StartAsync(dir.Path,
             m => m.WithShop().WithRecorderDatabase("alpha").WithFullRecorder("alpha"),
             // With the fallback poll a day away, only the commit signal can wake the consumer.

@@ -1,6 +1,7 @@
 using BoxOffice.Messaging.Consuming;
 using BoxOffice.Messaging.Testbed;
 using BoxOffice.Messaging.Tests.Support;
+using BoxOffice.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -32,7 +33,7 @@ public sealed class Replaying
     [Fact]
     public async Task Resetting_to_the_beginning_rebuilds_state_equal_to_the_original()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         var deliveries = new Deliveries();
         await using var host = await TestHost.StartAsync(dir.Path,
             m => m.WithShop().WithRecorderDatabase("alpha")
@@ -60,7 +61,7 @@ public sealed class Replaying
     [Fact]
     public async Task Resetting_to_a_sequence_number_delivers_that_event_and_the_ones_after_it_again()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         await using var host = await TestHost.StartAsync(dir.Path,
             m => m.WithShop().WithRecorderDatabase("beta").AddConsumer("beta", "beta", c => c.Handle<Counted, RecordCounted>()));
         await Shop.ProduceAsync(host.Shop(), 500, ct: TestContext.Current.CancellationToken);
@@ -79,7 +80,7 @@ public sealed class Replaying
     [Fact]
     public async Task Resetting_to_a_time_delivers_the_events_from_that_time_on_again()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
         await using var host = await TestHost.StartAsync(dir.Path,
             m => m.WithShop().WithRecorderDatabase("beta").AddConsumer("beta", "beta", c => c.Handle<Counted, RecordCounted>()),
@@ -100,7 +101,7 @@ public sealed class Replaying
     [Fact]
     public async Task A_consumer_added_later_is_built_from_the_stored_events()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         await using (var before = await TestHost.StartAsync(dir.Path,
             m => m.WithShop().WithRecorderDatabase("alpha").WithFullRecorder("alpha")))
         {
@@ -127,7 +128,7 @@ public sealed class Replaying
     [Fact]
     public async Task Resetting_to_a_source_the_consumer_does_not_read_is_refused()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         await using var host = await TestHost.StartAsync(dir.Path,
             m => m.WithShop().WithRecorderDatabase("beta").AddConsumer("beta", "beta", c => c.Handle<Counted, RecordCounted>()));
 

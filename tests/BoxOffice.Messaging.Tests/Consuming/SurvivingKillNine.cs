@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using BoxOffice.Messaging.Tests.Support;
+using BoxOffice.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace BoxOffice.Messaging.Tests.Consuming;
@@ -13,7 +13,7 @@ public sealed class SurvivingKillNine
     public async Task Every_event_is_applied_exactly_once_by_every_consumer_through_repeated_SIGKILLs()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         var seed = Environment.TickCount;
         var random = new Random(seed);
         TestContext.Current.TestOutputHelper?.WriteLine($"random seed {seed}");

@@ -4,6 +4,7 @@ using BoxOffice.Messaging.Testbed;
 using BoxOffice.Messaging.Tests.Support;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using BoxOffice.Testing;
 
 namespace BoxOffice.Messaging.Tests.EventLog;
 
@@ -32,7 +33,7 @@ public sealed class AppendingEvents
     [Fact]
     public async Task Sequence_numbers_are_gap_free_and_in_commit_order_under_concurrent_writers_and_rollbacks()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         await using var host = await TestHost.StartAsync(dir.Path, m => m.WithShop());
         var shop = host.Shop();
 
@@ -69,7 +70,7 @@ public sealed class AppendingEvents
     [Fact]
     public async Task A_rolled_back_transaction_publishes_nothing()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         await using var host = await TestHost.StartAsync(dir.Path, m => m.WithShop().WithRecorderDatabase("alpha").WithFullRecorder("alpha"));
 
         await using (var tx = await host.Shop().BeginAsync(TestContext.Current.CancellationToken))
@@ -86,7 +87,7 @@ public sealed class AppendingEvents
     [Fact]
     public async Task A_service_cannot_publish_another_services_event()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         await using var host = await TestHost.StartAsync(dir.Path, m => m.WithShop().WithRecorderDatabase("alpha"));
         await using var tx = await host.Database("alpha").BeginAsync(TestContext.Current.CancellationToken);
 
@@ -96,7 +97,7 @@ public sealed class AppendingEvents
     [Fact]
     public async Task Events_published_by_a_handler_carry_the_correlation_and_the_causing_event()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         await using var host = await TestHost.StartAsync(dir.Path,
             m => m.WithShop().WithRecorderDatabase("alpha").AddConsumer("echo", "alpha", c => c.Handle<Counted, EchoCounted>()));
 

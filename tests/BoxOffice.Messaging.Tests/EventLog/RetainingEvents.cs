@@ -1,6 +1,7 @@
 using BoxOffice.Messaging.Testbed;
 using BoxOffice.Messaging.Tests.Consuming;
 using BoxOffice.Messaging.Tests.Support;
+using BoxOffice.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -11,7 +12,7 @@ public sealed class RetainingEvents
     [Fact]
     public async Task Events_past_retention_are_deleted_only_once_every_consumer_has_applied_them()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero));
         var valve = new Valve();
         await using var host = await TestHost.StartAsync(dir.Path,

@@ -1,6 +1,7 @@
 using BoxOffice.Messaging.Storage;
 using BoxOffice.Messaging.Testbed;
 using BoxOffice.Messaging.Tests.Support;
+using BoxOffice.Testing;
 
 namespace BoxOffice.Messaging.Tests.Storage;
 
@@ -9,7 +10,7 @@ public sealed class Migrating
     [Fact]
     public async Task Each_migration_is_applied_once_and_recorded()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         await using (var first = await TestHost.StartAsync(dir.Path, m => m.WithShop()))
         {
             await Shop.ProduceAsync(first.Shop(), 5, ct: TestContext.Current.CancellationToken);
@@ -25,7 +26,7 @@ public sealed class Migrating
     [Fact]
     public async Task A_failing_migration_leaves_no_trace_and_stops_the_start()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         var broken = new MigrationSet("broken", [new Migration(1, "half good", "CREATE TABLE half (id INTEGER); CREATE TABLE oops (;")]);
 
         await Should.ThrowAsync<Microsoft.Data.Sqlite.SqliteException>(() => TestHost.StartAsync(dir.Path, m => m.AddDatabase("broken", broken)));
@@ -38,7 +39,7 @@ public sealed class Migrating
     [Fact]
     public async Task Versions_must_increase()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         var unordered = new MigrationSet("unordered", [new Migration(2, "b", "SELECT 1"), new Migration(1, "a", "SELECT 1")]);
 
         (await Should.ThrowAsync<InvalidOperationException>(() => TestHost.StartAsync(dir.Path, m => m.AddDatabase("unordered", unordered))))
@@ -48,7 +49,7 @@ public sealed class Migrating
     [Fact]
     public async Task Databases_use_WAL_and_full_synchronous_commits_by_default()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         await using var host = await TestHost.StartAsync(dir.Path, m => m.WithShop());
         await using var tx = await host.Shop().BeginAsync(TestContext.Current.CancellationToken);
 

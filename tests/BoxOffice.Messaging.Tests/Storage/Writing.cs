@@ -1,4 +1,5 @@
 using BoxOffice.Messaging.Tests.Support;
+using BoxOffice.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace BoxOffice.Messaging.Tests.Storage;
@@ -8,7 +9,7 @@ public sealed class Writing
     [Fact]
     public async Task A_write_transaction_holds_the_write_lock_from_its_first_statement()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("messaging");
         await using var host = await TestHost.StartAsync(dir.Path, m => m.WithShop());
         await using var other = new SqliteConnection($"Data Source={host.Shop().FilePath};Pooling=False;Default Timeout=1");
         await other.OpenAsync(TestContext.Current.CancellationToken);

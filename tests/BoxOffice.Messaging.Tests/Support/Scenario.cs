@@ -2,6 +2,7 @@ using BoxOffice.Messaging.Consuming;
 using BoxOffice.Messaging.Hosting;
 using BoxOffice.Messaging.Storage;
 using BoxOffice.Messaging.Testbed;
+using BoxOffice.Testing;
 
 namespace BoxOffice.Messaging.Tests.Support;
 

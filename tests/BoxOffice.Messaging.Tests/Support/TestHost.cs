@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using BoxOffice.Messaging.Hosting;
 using BoxOffice.Messaging.Operations;
 using BoxOffice.Messaging.Storage;
+using BoxOffice.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -54,25 +56,6 @@ internal sealed class TestHost : IAsyncDisposable
     }
 }
 
-/// <summary>A folder for one test's databases, removed afterwards.</summary>
-internal sealed class TempDirectory : IDisposable
-{
-    public string Path { get; } = Directory.CreateDirectory(
-        System.IO.Path.Combine(System.IO.Path.GetTempPath(), "boxoffice-tests", Guid.NewGuid().ToString("N"))).FullName;
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A killed child may still be closing a file; the OS temp folder is cleaned anyway.
-        }
-    }
-}
-
 internal static class Sql
 {
     public static async Task<long> LongAsync(ServiceDatabase database, string sql, params (string Name, object? Value)[] parameters)
@@ -107,20 +90,9 @@ internal static class Sql
     }
 }
 
-internal static class Eventually
+internal static class MessagingTestDefaults
 {
-    /// <summary>Waits until the condition holds, or fails the test after the timeout.</summary>
-    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out waiting until {what}.");
-            }
-
-            await Task.Delay(10, TestContext.Current.CancellationToken);
-        }
-    }
+    /// <summary>Consumers in these tests get up to 20 seconds to catch up unless a call says otherwise.</summary>
+    [ModuleInitializer]
+    internal static void WaitTwentySeconds() => Eventually.DefaultTimeout = TimeSpan.FromSeconds(20);
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using BoxOffice.Contracts.Tickets;
 using BoxOffice.Notifications.Tests.Support;
+using BoxOffice.Testing;
 
 namespace BoxOffice.Notifications.Tests.Live;
 

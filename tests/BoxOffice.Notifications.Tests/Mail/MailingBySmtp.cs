@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using BoxOffice.Notifications.Mail;
 using BoxOffice.Notifications.Tests.Support;
+using BoxOffice.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using netDumbster.smtp;

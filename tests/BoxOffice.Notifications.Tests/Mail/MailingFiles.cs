@@ -1,6 +1,7 @@
 using BoxOffice.Messaging.Consuming;
 using BoxOffice.Messaging.Operations;
 using BoxOffice.Notifications.Tests.Support;
+using BoxOffice.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 

@@ -1,16 +1,15 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Security.Claims;
+using System.Runtime.CompilerServices;
 using BoxOffice.Contracts;
 using BoxOffice.Messaging.Hosting;
 using BoxOffice.Messaging.Storage;
 using BoxOffice.ServiceDefaults;
+using BoxOffice.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace BoxOffice.Notifications.Tests.Support;
 
@@ -22,7 +21,7 @@ internal sealed class NotificationsWorld : IAsyncDisposable
 {
     private static readonly string SigningKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
-    private readonly TempDirectory _dir = new();
+    private readonly TempDirectory _dir = new("notifications");
     private readonly Dictionary<string, string?> _settings;
     private WebApplication? _app;
 
@@ -64,25 +63,8 @@ internal sealed class NotificationsWorld : IAsyncDisposable
     }
 
     /// <summary>A signed access token for a buyer.</summary>
-    public string TokenFor(Buyer buyer)
-    {
-        var signing = Services.GetRequiredService<TokenSigning>();
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = signing.Issuer,
-            Audience = signing.Issuer,
-            Expires = DateTime.UtcNow.AddHours(1),
-            Subject = new ClaimsIdentity(
-            [
-                new Claim(BoxOfficeClaims.Subject, buyer.UserId.ToString("D")),
-                new Claim(BoxOfficeClaims.Name, buyer.DisplayName),
-                new Claim(BoxOfficeClaims.Email, buyer.Email),
-                new Claim(BoxOfficeClaims.BirthDate, "1990-01-01"),
-                new Claim(BoxOfficeClaims.Role, Roles.Buyer),
-            ]),
-            SigningCredentials = signing.Credentials,
-        });
-    }
+    public string TokenFor(Buyer buyer) =>
+        TestTokens.Buyer(Services.GetRequiredService<TokenSigning>(), buyer.UserId, buyer.DisplayName, buyer.Email, new DateOnly(1990, 1, 1));
 
     public HttpRequestMessage Get(string path, Buyer? buyer)
     {
@@ -178,48 +160,9 @@ internal sealed record Buyer(Guid UserId, string Email, string DisplayName);
 
 internal sealed record MailRow(long NotificationId, Guid UserId, string? To, string Kind, string Subject, string Status, int Attempts, string? LastError, string Text);
 
-/// <summary>A folder for one test's files, removed afterwards.</summary>
-internal sealed class TempDirectory : IDisposable
+internal static class NotificationsTestDefaults
 {
-    public string Path { get; } = Directory.CreateDirectory(
-        System.IO.Path.Combine(System.IO.Path.GetTempPath(), "boxoffice-notifications-tests", Guid.NewGuid().ToString("N"))).FullName;
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file may still be closing; the OS temp folder is cleaned anyway.
-        }
-    }
-}
-
-internal static class Eventually
-{
-    /// <summary>Polls until the condition holds, or fails the test after the timeout.</summary>
-    public static async Task<T> HoldsAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            var value = await read();
-            if (condition(value))
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out waiting until {what}; last seen: {value}");
-            }
-
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
-
-    public static Task<T> HoldsAsync<T>(Func<T> read, Func<T, bool> condition, string what, TimeSpan? timeout = null) =>
-        HoldsAsync(() => Task.FromResult(read()), condition, what, timeout);
+    /// <summary>These tests wait at most 10 seconds for background work unless a call says otherwise.</summary>
+    [ModuleInitializer]
+    internal static void WaitTenSeconds() => Eventually.DefaultTimeout = TimeSpan.FromSeconds(10);
 }

@@ -1,6 +1,7 @@
 using BoxOffice.Contracts.Accounts;
 using BoxOffice.Contracts.Payments;
 using BoxOffice.Contracts.Tickets;
+using BoxOffice.Testing;
 
 namespace BoxOffice.Notifications.Tests.Support;
 

@@ -1,4 +1,5 @@
 using BoxOffice.PaymentGateway.Tests.Support;
+using BoxOffice.Testing;
 using Microsoft.AspNetCore.Hosting;
 
 namespace BoxOffice.PaymentGateway.Tests.Hosting;
@@ -35,7 +36,7 @@ public sealed class StartingUp
     [Fact]
     public async Task Charges_survive_a_restart()
     {
-        using var directory = new TempDirectory();
+        using var directory = new TempDirectory("gateway");
         var settings = new Dictionary<string, string?> { ["PaymentGateway:DataDirectory"] = directory.Path };
         string firstBody;
         await using (var gateway = await GatewayHost.StartAsync(settings))

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using BoxOffice.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,7 +35,7 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? settings = null)
     {
-        var directory = new TempDirectory();
+        var directory = new TempDirectory("gateway");
         var configuration = new Dictionary<string, string?>
         {
             ["PaymentGateway:LatencyMedianMs"] = "0",
@@ -112,13 +113,4 @@ internal static class Json
         await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
 
     public static string Str(this JsonElement element, string property) => element.GetProperty(property).GetString()!;
-}
-
-/// <summary>A folder for one test's files, removed afterwards.</summary>
-internal sealed class TempDirectory : IDisposable
-{
-    public string Path { get; } = Directory.CreateDirectory(
-        System.IO.Path.Combine(System.IO.Path.GetTempPath(), "boxoffice-gateway-tests", Guid.NewGuid().ToString("N"))).FullName;
-
-    public void Dispose() => Directory.Delete(Path, recursive: true);
 }

@@ -1,5 +1,6 @@
 using BoxOffice.Contracts.Payments;
 using BoxOffice.Payments.Tests.Support;
+using BoxOffice.Testing;
 
 namespace BoxOffice.Payments.Tests.Charging;
 

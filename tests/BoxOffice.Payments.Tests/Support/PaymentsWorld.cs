@@ -5,6 +5,7 @@ using BoxOffice.Contracts;
 using BoxOffice.Messaging.Hosting;
 using BoxOffice.Messaging.Storage;
 using BoxOffice.PaymentGateway;
+using BoxOffice.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -20,7 +21,7 @@ namespace BoxOffice.Payments.Tests.Support;
 /// </summary>
 internal sealed class PaymentsWorld : IAsyncDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempDirectory _dir = new("payments");
     private readonly Dictionary<string, string?> _paymentsSettings;
     private WebApplication? _gateway;
     private WebApplication? _payments;
@@ -204,46 +205,3 @@ internal sealed record LoggedEvent(long Sequence, string Type, Guid CorrelationI
 internal sealed record PaymentRow(string Status, int Attempts, string? IntentId, int PaymentsInAll);
 
 internal sealed record LedgerEntry(string Kind, string Id, string PaymentIntent, long Amount, string Currency, Guid? ReservationId, DateTimeOffset At);
-
-/// <summary>A folder for one test's files, removed afterwards.</summary>
-internal sealed class TempDirectory : IDisposable
-{
-    public string Path { get; } = Directory.CreateDirectory(
-        System.IO.Path.Combine(System.IO.Path.GetTempPath(), "boxoffice-payments-tests", Guid.NewGuid().ToString("N"))).FullName;
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file may still be closing; the OS temp folder is cleaned anyway.
-        }
-    }
-}
-
-internal static class Eventually
-{
-    /// <summary>Polls until the condition holds, or fails the test after the timeout.</summary>
-    public static async Task<T> HoldsAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
-        while (true)
-        {
-            var value = await read();
-            if (condition(value))
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out waiting until {what}; last seen: {value}");
-            }
-
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
-}

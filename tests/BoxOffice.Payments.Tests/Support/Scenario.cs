@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BoxOffice.Contracts;
 using BoxOffice.Contracts.Tickets;
+using BoxOffice.Testing;
 
 namespace BoxOffice.Payments.Tests.Support;
 

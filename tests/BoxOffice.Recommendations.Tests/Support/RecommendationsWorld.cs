@@ -1,18 +1,15 @@
-using System.Globalization;
 using System.Net.Http.Headers;
-using System.Security.Claims;
 using BoxOffice.Contracts;
 using BoxOffice.Contracts.Tickets;
 using BoxOffice.Messaging.Hosting;
 using BoxOffice.Messaging.Operations;
 using BoxOffice.Messaging.Storage;
 using BoxOffice.ServiceDefaults;
+using BoxOffice.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace BoxOffice.Recommendations.Tests.Support;
 
@@ -25,7 +22,7 @@ internal sealed class RecommendationsWorld : IAsyncDisposable
 {
     // A fixed key, so tokens signed before a restart still validate after it.
     private static readonly string SigningKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
-    private readonly TempDirectory _dir = new();
+    private readonly TempDirectory _dir = new("recommendations");
     private WebApplication? _app;
 
     private RecommendationsWorld()
@@ -79,33 +76,8 @@ internal sealed class RecommendationsWorld : IAsyncDisposable
             "the recommendations consumer has caught up");
 
     /// <summary>A token as Accounts signs it: sub, name, email, birthdate, role; issuer and audience from the signing settings.</summary>
-    public string TokenFor(Guid user, DateOnly? birthDate = null)
-    {
-        var signing = _app!.Services.GetRequiredService<TokenSigning>();
-        var now = DateTime.UtcNow;
-        List<Claim> claims =
-        [
-            new(BoxOfficeClaims.Subject, user.ToString("D")),
-            new(BoxOfficeClaims.Name, "Buyer"),
-            new(BoxOfficeClaims.Email, $"{user:N}@example.com"),
-            new(BoxOfficeClaims.Role, Roles.Buyer),
-        ];
-        if (birthDate is { } born)
-        {
-            claims.Add(new Claim(BoxOfficeClaims.BirthDate, born.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
-        }
-
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = signing.Issuer,
-            Audience = signing.Issuer,
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now + signing.Lifetime,
-            Subject = new ClaimsIdentity(claims),
-            SigningCredentials = signing.Credentials,
-        });
-    }
+    public string TokenFor(Guid user, DateOnly? birthDate = null) =>
+        TestTokens.Buyer(_app!.Services.GetRequiredService<TokenSigning>(), user, "Buyer", $"{user:N}@example.com", birthDate);
 
     /// <summary>GET /api/me/recommendations with the query given, as <paramref name="user"/> (anonymous when null).</summary>
     public async Task<HttpResponseMessage> GetAsync(Guid? user, string query = "", DateOnly? birthDate = null)
@@ -158,49 +130,6 @@ internal sealed class RecommendationsWorld : IAsyncDisposable
         await app.StartAsync(TestContext.Current.CancellationToken);
         _app = app;
         BaseUrl = new Uri(app.Urls.First());
-    }
-}
-
-/// <summary>A folder for one test's files, removed afterwards.</summary>
-internal sealed class TempDirectory : IDisposable
-{
-    public string Path { get; } = Directory.CreateDirectory(
-        System.IO.Path.Combine(System.IO.Path.GetTempPath(), "boxoffice-recommendations-tests", Guid.NewGuid().ToString("N"))).FullName;
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file may still be closing; the OS temp folder is cleaned anyway.
-        }
-    }
-}
-
-internal static class Eventually
-{
-    /// <summary>Polls until the condition holds, or fails the test after the timeout.</summary>
-    public static async Task<T> HoldsAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
-        while (true)
-        {
-            var value = await read();
-            if (condition(value))
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out waiting until {what}; last seen: {value}");
-            }
-
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
     }
 }
 

@@ -1,0 +1,39 @@
+using Microsoft.Data.Sqlite;
+
+namespace BoxOffice.Testing;
+
+/// <summary>
+/// A folder for one test's (or one host's) files, under <c>{OS temp}/boxoffice-tests</c>, removed on
+/// <see cref="Dispose"/>.
+/// </summary>
+public sealed class TempDirectory : IDisposable
+{
+    /// <summary>Creates a new, empty folder named <c>{prefix}-{random}</c>.</summary>
+    /// <param name="prefix">The start of the folder's name, telling whose it is (for example <c>payments</c>).</param>
+    public TempDirectory(string prefix)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
+        Path = Directory.CreateDirectory(
+            System.IO.Path.Combine(System.IO.Path.GetTempPath(), "boxoffice-tests", prefix + "-" + Guid.NewGuid().ToString("N"))).FullName;
+    }
+
+    /// <summary>The folder's full path.</summary>
+    public string Path { get; }
+
+    /// <summary>
+    /// Closes pooled SQLite connections (they hold files open) and deletes the folder with everything
+    /// in it. A file still closing is left behind: the OS temp folder is cleaned anyway.
+    /// </summary>
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file may still be closing (a killed child process, a host stopping); see above.
+        }
+    }
+}
