@@ -10,7 +10,8 @@ connections=${2:-256}
 work=$(mktemp -d)
 port=5380
 key=$(head -c 32 /dev/urandom | base64)
-trap 'kill $host_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+sampler=""
+trap 'kill $sampler $host_pid 2>/dev/null || true; wait 2>/dev/null; rm -rf "$work"' EXIT
 
 dotnet build -c Release src/BoxOffice.Host -v q -nologo >/dev/null
 dotnet build -c Release bench/BoxOffice.Bench -v q -nologo >/dev/null
@@ -34,6 +35,7 @@ dotnet artifacts/bin/BoxOffice.Bench/release/BoxOffice.Bench.dll tokens --key "$
 
 echo 0 >"$work/peak_rss_kb"
 ( peak=0; while kill -0 $host_pid 2>/dev/null; do rss=$(awk '/VmRSS/{print $2}' /proc/$host_pid/status 2>/dev/null || echo 0); [ "${rss:-0}" -gt "$peak" ] && peak=$rss && echo "$peak" >"$work/peak_rss_kb"; sleep 0.2; done ) &
+sampler=$!
 TOKENS="$work/tokens.txt" TICKET_TYPE="$ticket_type" wrk -t2 -c"$connections" -d"$duration" --latency -s bench/accept/reserve.lua "http://127.0.0.1:$port"
 
 sold=$(curl -sf "http://127.0.0.1:$port/api/events" | python3 -c "import sys,json;print([t for e in json.load(sys.stdin) for t in e['ticketTypes'] if t['id']=='$ticket_type'][0]['available'])")
