@@ -1,6 +1,7 @@
 using System.Globalization;
 using BoxOffice.Accounts.Storage;
 using BoxOffice.Contracts.Accounts;
+using BoxOffice.Messaging;
 using BoxOffice.Messaging.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -30,18 +31,13 @@ internal sealed partial class PublishRegistrations(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var wake = signal.Next;
             try
             {
                 while (await PublishAsync(stoppingToken) > 0)
                 {
                 }
 
-                await wake.WaitAsync(TimeSpan.FromSeconds(1), time, stoppingToken);
-            }
-            catch (TimeoutException)
-            {
-                // The fallback poll.
+                await signal.WaitAsync(TimeSpan.FromSeconds(1), time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -91,12 +87,4 @@ internal sealed partial class PublishRegistrations(
 }
 
 /// <summary>Wakes the publisher when a user was saved.</summary>
-internal sealed class RegistrationSignal
-{
-    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public Task Next => Volatile.Read(ref _next).Task;
-
-    public void Notify() =>
-        Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-}
+internal sealed class RegistrationSignal : WorkSignal;

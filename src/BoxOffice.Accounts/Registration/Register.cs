@@ -137,7 +137,7 @@ internal static class Register
         }
 
         await transaction.CommitAsync(ct);
-        announce.Notify();
+        announce.Wake();
         return TypedResults.Created(GetMe.Route, AccountProfile.Of(account, [Roles.Buyer]));
     }
 

@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using BoxOffice.Messaging;
 using BoxOffice.Messaging.Storage;
 using BoxOffice.Notifications.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,34 +9,8 @@ using MimeKit;
 
 namespace BoxOffice.Notifications.Mail;
 
-/// <summary>
-/// A wake-up for the mail sender. Capacity one: wake-ups before the sender looks collapse into one
-/// look; the work itself is in the database.
-/// </summary>
-internal sealed class MailSignal
-{
-    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-
-    public void Wake() => _channel.Writer.TryWrite(true);
-
-    /// <summary>Returns when woken or after <paramref name="poll"/>, whichever comes first.</summary>
-    public async Task WaitAsync(TimeSpan poll, TimeProvider time, CancellationToken ct)
-    {
-        using var timer = new CancellationTokenSource(poll, time);
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
-        try
-        {
-            await _channel.Reader.WaitToReadAsync(either.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // The fallback poll: retries come due by the clock, with nobody to wake us.
-        }
-
-        _channel.Reader.TryRead(out _);
-    }
-}
+/// <summary>Wakes the mail sender.</summary>
+internal sealed class MailSignal : WorkSignal;
 
 /// <summary>
 /// Sends the mails the database says are due, outside any transaction: a mail server may take

@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using BoxOffice.Messaging;
 using BoxOffice.Messaging.Storage;
 using BoxOffice.Payments.Gateway;
 using BoxOffice.Payments.Storage;
@@ -9,34 +9,8 @@ using Microsoft.Extensions.Options;
 
 namespace BoxOffice.Payments.Charging;
 
-/// <summary>
-/// A wake-up for the dispatcher. Capacity one: wake-ups before the dispatcher looks collapse into
-/// one look, so nothing queues in memory; the work itself is in the database.
-/// </summary>
-internal sealed class DispatchSignal
-{
-    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-
-    public void Wake() => _channel.Writer.TryWrite(true);
-
-    /// <summary>Returns when woken or after <paramref name="poll"/>, whichever comes first.</summary>
-    public async Task WaitAsync(TimeSpan poll, TimeProvider time, CancellationToken ct)
-    {
-        using var timer = new CancellationTokenSource(poll, time);
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
-        try
-        {
-            await _channel.Reader.WaitToReadAsync(either.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // The fallback poll: retries come due by the clock, with nobody to wake us.
-        }
-
-        _channel.Reader.TryRead(out _);
-    }
-}
+/// <summary>Wakes the payment dispatcher.</summary>
+internal sealed class DispatchSignal : WorkSignal;
 
 /// <summary>
 /// Makes the gateway calls that the database says are due: charges in Processing whose next
