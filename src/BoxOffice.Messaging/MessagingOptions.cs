@@ -53,7 +53,8 @@ public sealed class MessagingOptions
 
     /// <summary>
     /// Consumers wake when a producer in this process commits; this poll only covers writers in
-    /// other processes. At most one second.
+    /// other processes. One second by default; a test raises it to a day to show that commits alone
+    /// wake consumers.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan FallbackPoll { get; set; } = TimeSpan.FromSeconds(1);
