@@ -70,8 +70,10 @@ public sealed class IsolatingConsumers
             services: s => s.AddSingleton(faults));
 
         await Shop.ProduceAsync(host.Shop(), 100, ct: TestContext.Current.CancellationToken);
+        await Eventually.HoldsAsync(async () => await host.StateAsync("flaky") == SubscriptionState.Retrying, "flaky is backing off on its first event");
         await Eventually.HoldsAsync(async () => await host.AppliedAsync("alpha", "alpha") == 100, "alpha applied everything");
 
+        // Alpha finished while flaky was still stuck on event 1, in the same database.
         (await host.StateAsync("flaky")).ShouldBe(SubscriptionState.Retrying);
         (await host.AppliedAsync("alpha", "flaky")).ShouldBe(0);
         (await host.Admin.DeadLettersAsync("flaky", ct: TestContext.Current.CancellationToken)).ShouldBeEmpty();
