@@ -53,13 +53,6 @@ internal sealed class EventLogReader(ServiceDatabase source, IReadOnlyList<strin
         return new LogBatch(events, next);
     }
 
-    public async Task<long> HeadAsync(CancellationToken ct)
-    {
-        var connection = await ConnectionAsync(ct);
-        _head!.Transaction = null;
-        return Convert.ToInt64(await _head.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-    }
-
     internal static StoredEvent Map(DbDataReader reader) => new(
         reader.GetInt64(0),
         new EventEnvelope(

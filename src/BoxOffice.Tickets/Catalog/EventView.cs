@@ -44,30 +44,40 @@ internal sealed record EventView(
             }
         }
 
-        for (var i = 0; i < events.Count; i++)
+        if (events.Count == 0)
         {
-            events[i] = events[i] with { TicketTypes = await TypesAsync(connection, events[i].Id, ct) };
+            return events;
         }
 
-        return events;
-    }
-
-    private static async Task<List<TicketTypeView>> TypesAsync(DbConnection connection, Guid eventId, CancellationToken ct)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT id, name, price, currency, capacity, capacity - held - sold, max_per_order
-            FROM ticket_types WHERE event_id = @event ORDER BY position
-            """;
-        command.With("@event", eventId.ToString());
-        var types = new List<TicketTypeView>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        // Every listed event's ticket types in one query, not one per event.
+        var types = new Dictionary<Guid, List<TicketTypeView>>();
+        await using (var command = connection.CreateCommand())
         {
-            types.Add(new TicketTypeView(Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.GetInt64(2), reader.GetString(3),
-                reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6)));
+            command.CommandText = $"""
+                SELECT event_id, id, name, price, currency, capacity, capacity - held - sold, max_per_order
+                FROM ticket_types
+                WHERE event_id IN (SELECT id FROM events WHERE {where} ORDER BY starts_at, id LIMIT {limit})
+                ORDER BY event_id, position
+                """;
+            foreach (var (name, value) in parameters)
+            {
+                command.With(name, value);
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var eventId = Guid.Parse(reader.GetString(0));
+                if (!types.TryGetValue(eventId, out var list))
+                {
+                    types[eventId] = list = [];
+                }
+
+                list.Add(new TicketTypeView(Guid.Parse(reader.GetString(1)), reader.GetString(2), reader.GetInt64(3), reader.GetString(4),
+                    reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7)));
+            }
         }
 
-        return types;
+        return [.. events.Select(e => e with { TicketTypes = types.GetValueOrDefault(e.Id) ?? [] })];
     }
 }

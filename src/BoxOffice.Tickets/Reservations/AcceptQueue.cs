@@ -18,7 +18,7 @@ internal sealed record PendingReserve(
     int Quantity,
     string PaymentToken,
     string? IdempotencyKey,
-    string RequestHash)
+    string? RequestHash)
 {
     public TaskCompletionSource<ReserveOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
@@ -173,7 +173,7 @@ internal sealed partial class AcceptQueue(
             .With("@id", id.ToString()).With("@user", request.UserId.ToString()).With("@event", type.EventId.ToString())
             .With("@type", type.Id.ToString()).With("@quantity", request.Quantity).With("@amount", amount).With("@currency", type.Currency)
             .With("@expires_at", TicketsStore.Ms(expiresAt)).With("@now", TicketsStore.Ms(now))
-            .With("@key", request.IdempotencyKey).With("@hash", request.IdempotencyKey is null ? null : request.RequestHash)
+            .With("@key", request.IdempotencyKey).With("@hash", request.RequestHash)
             .ExecuteNonQueryAsync(ct);
         tx.Publish(
             new TicketsHeld(id, request.UserId, type.EventId, type.Id, request.Quantity, amount, type.Currency, request.PaymentToken, expiresAt),

@@ -13,34 +13,14 @@ internal static class GetReservations
     public static async Task<IResult> OneAsync(Guid id, HttpContext http, [FromKeyedServices(TicketsModule.Database)] ServiceDatabase tickets)
     {
         await using var connection = await tickets.OpenReadAsync(http.RequestAborted);
-        var view = await ReservationView.LoadAsync(connection, id, http.User.UserId(), http.RequestAborted);
-        return view is null ? Problems.NotFound("No such reservation.") : TypedResults.Ok(view);
+        var found = await ReservationView.LoadOwnedAsync(connection, http.User.UserId(), id, http.RequestAborted);
+        return found.Count == 0 ? Problems.NotFound("No such reservation.") : TypedResults.Ok(found[0]);
     }
 
     public static async Task<IResult> MineAsync(HttpContext http, [FromKeyedServices(TicketsModule.Database)] ServiceDatabase tickets)
     {
-        var ct = http.RequestAborted;
-        var user = http.User.UserId();
-        await using var connection = await tickets.OpenReadAsync(ct);
-        var ids = new List<Guid>();
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT id FROM reservations WHERE user_id = @user ORDER BY created_at DESC, id DESC LIMIT 500";
-            command.With("@user", user.ToString());
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                ids.Add(Guid.Parse(reader.GetString(0)));
-            }
-        }
-
-        var views = new List<ReservationView>(ids.Count);
-        foreach (var id in ids)
-        {
-            views.Add((await ReservationView.LoadAsync(connection, id, user, ct))!);
-        }
-
-        return TypedResults.Ok(views);
+        await using var connection = await tickets.OpenReadAsync(http.RequestAborted);
+        return TypedResults.Ok(await ReservationView.LoadOwnedAsync(connection, http.User.UserId(), id: null, http.RequestAborted));
     }
 
     public static async Task<IResult> TicketsAsync(HttpContext http, [FromKeyedServices(TicketsModule.Database)] ServiceDatabase tickets)

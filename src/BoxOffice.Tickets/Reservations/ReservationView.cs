@@ -21,26 +21,47 @@ internal sealed record ReservationView(
     string? FailureReason,
     IReadOnlyList<TicketCode> Tickets)
 {
-    public static async Task<ReservationView?> LoadAsync(DbConnection connection, Guid id, Guid owner, CancellationToken ct)
+    /// <summary>
+    /// The owner's reservations (one when <paramref name="id"/> is given), newest first, with their
+    /// ticket codes: two queries, whatever the count. Someone else's reservation is as unknown as a
+    /// missing one: the owner is part of every filter.
+    /// </summary>
+    public static async Task<List<ReservationView>> LoadOwnedAsync(DbConnection connection, Guid owner, Guid? id, CancellationToken ct)
     {
-        var row = await TicketsStore.LoadReservationAsync(connection, id, ct);
-        if (row is null || row.UserId != owner)
+        var onlyReservation = id is null ? string.Empty : " AND id = @id";
+        var onlyItsTickets = id is null ? string.Empty : " AND reservation_id = @id";
+        var rows = new List<ReservationRow>();
+        await using (var command = connection.CreateCommand())
         {
-            // Someone else's reservation is as unknown as a missing one.
-            return null;
+            command.CommandText = $"SELECT {TicketsStore.ReservationColumns} FROM reservations WHERE user_id = @user{onlyReservation} ORDER BY created_at DESC, id DESC LIMIT 500";
+            command.With("@user", owner.ToString()).With("@id", id?.ToString());
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add(TicketsStore.Map(reader));
+            }
         }
 
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT code FROM tickets WHERE reservation_id = @id ORDER BY code";
-        command.With("@id", id.ToString());
-        var codes = new List<TicketCode>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        var codes = new Dictionary<Guid, List<TicketCode>>();
+        if (rows.Count > 0)
         {
-            codes.Add(new TicketCode(reader.GetString(0)));
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT reservation_id, code FROM tickets WHERE user_id = @user{onlyItsTickets} ORDER BY code";
+            command.With("@user", owner.ToString()).With("@id", id?.ToString());
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var reservation = Guid.Parse(reader.GetString(0));
+                if (!codes.TryGetValue(reservation, out var list))
+                {
+                    codes[reservation] = list = [];
+                }
+
+                list.Add(new TicketCode(reader.GetString(1)));
+            }
         }
 
-        return From(row, codes);
+        return [.. rows.Select(row => From(row, codes.GetValueOrDefault(row.Id) ?? []))];
     }
 
     public static ReservationView From(ReservationRow row, IReadOnlyList<TicketCode> codes) => new(

@@ -35,7 +35,7 @@ internal static class ReserveTickets
         var user = http.User;
         var request = new PendingReserve(
             user.UserId(), user.BirthDateOf(), body!.TicketTypeId!.Value, body.Quantity!.Value, body.PaymentToken!,
-            key.Length == 0 ? null : key, Hash(body));
+            key.Length == 0 ? null : key, key.Length == 0 ? null : Hash(body));
         if (!queue.TryEnqueue(request))
         {
             http.Response.Headers.RetryAfter = "1";

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using BoxOffice.Messaging.EventLog;
 using BoxOffice.Messaging.Storage;
 using BoxOffice.Tickets.Reservations;
@@ -25,7 +24,7 @@ internal sealed record ReservationRow(
 /// <summary>The SQL the Tickets use cases share.</summary>
 internal static class TicketsStore
 {
-    private const string ReservationColumns =
+    public const string ReservationColumns =
         "id, user_id, event_id, ticket_type_id, quantity, amount, currency, status, payment_status, challenge_url, failure_reason, refund_requested_at, expires_at";
 
     public static long Ms(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
@@ -62,15 +61,6 @@ internal static class TicketsStore
         return await reader.ReadAsync(ct) ? Map(reader) : null;
     }
 
-    public static async Task<ReservationRow?> LoadReservationAsync(DbConnection connection, Guid id, CancellationToken ct)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {ReservationColumns} FROM reservations WHERE id = @id";
-        command.With("@id", id.ToString());
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? Map(reader) : null;
-    }
-
     /// <summary>Returns held tickets to stock (a release, an expiry or a cancellation).</summary>
     public static Task ReturnToStockAsync(ServiceTransaction tx, Guid ticketTypeId, int quantity, CancellationToken ct) =>
         tx.Command("UPDATE ticket_types SET held = held - @quantity WHERE id = @id")
@@ -86,7 +76,8 @@ internal static class TicketsStore
             .With("@failure_reason", failureReason).With("@now", Ms(now)).With("@id", id.ToString())
             .ExecuteNonQueryAsync(ct);
 
-    private static ReservationRow Map(DbDataReader r) => new(
+    /// <summary>A row selected with <see cref="ReservationColumns"/>.</summary>
+    public static ReservationRow Map(DbDataReader r) => new(
         Guid.Parse(r.GetString(0)),
         Guid.Parse(r.GetString(1)),
         Guid.Parse(r.GetString(2)),
@@ -100,6 +91,4 @@ internal static class TicketsStore
         r.IsDBNull(10) ? null : r.GetString(10),
         !r.IsDBNull(11),
         At(r.GetInt64(12)));
-
-    public static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
