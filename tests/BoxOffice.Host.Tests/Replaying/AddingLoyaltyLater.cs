@@ -11,27 +11,6 @@ public sealed class AddingLoyaltyLater
     private static async Task<long> PointsAsync(HttpClient buyer) =>
         (await TestApp.Json(await buyer.GetAsync(new Uri("/api/me/loyalty", UriKind.Relative), TestContext.Current.CancellationToken)))["points"]!.GetValue<long>();
 
-    private static async Task CaughtUpAsync(HttpClient organizer, string consumer)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var subscriptions = (JsonArray)(await TestApp.Json(await organizer.GetAsync(new Uri("/api/admin/messaging/subscriptions", UriKind.Relative), TestContext.Current.CancellationToken)));
-            var mine = subscriptions.Where(s => s!["consumer"]!.GetValue<string>() == consumer).ToList();
-            if (mine.Count > 0 && mine.All(s => s!["lag"]!.GetValue<long>() == 0))
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"{consumer} did not catch up: {subscriptions.ToJsonString()}");
-            }
-
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
-
     [Fact]
     public async Task Loyalty_switched_on_later_starts_from_the_beginning_and_ends_with_exactly_the_points_it_would_have_had()
     {
@@ -56,7 +35,7 @@ public sealed class AddingLoyaltyLater
 
             await using var with = await TestApp.StartAsync(dataDirectory: data);
             using var organizer = await with.OrganizerAsync();
-            await CaughtUpAsync(organizer, "loyalty");
+            await TestApp.CaughtUpAsync(organizer, "loyalty");
 
             foreach (var (token, amount) in purchases)
             {
@@ -79,7 +58,7 @@ public sealed class AddingLoyaltyLater
         var id = await buyer.ReserveAcceptedAsync(type, 5);
         await buyer.UntilAsync(id, r => r.Status() == "Acquired", "the purchase is acquired");
         using var organizer = await app.OrganizerAsync();
-        await CaughtUpAsync(organizer, "loyalty");
+        await TestApp.CaughtUpAsync(organizer, "loyalty");
         var before = await TestApp.Json(await buyer.GetAsync(new Uri("/api/me/loyalty", UriKind.Relative), TestContext.Current.CancellationToken));
         before["points"]!.GetValue<long>().ShouldBe(99);
 
@@ -91,7 +70,7 @@ public sealed class AddingLoyaltyLater
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-request");
         var reset = await organizer.PostAsJsonAsync("/api/admin/messaging/consumers/loyalty/reset", new { beginning = true }, TestContext.Current.CancellationToken);
         reset.StatusCode.ShouldBe(HttpStatusCode.OK, await reset.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        await CaughtUpAsync(organizer, "loyalty");
+        await TestApp.CaughtUpAsync(organizer, "loyalty");
 
         var after = await TestApp.Json(await buyer.GetAsync(new Uri("/api/me/loyalty", UriKind.Relative), TestContext.Current.CancellationToken));
         after.ToJsonString().ShouldBe(before.ToJsonString());

@@ -139,6 +139,28 @@ public sealed class TestApp : IAsyncDisposable
         return (JsonArray)JsonNode.Parse(await client.GetStringAsync(new Uri($"/v1/ledger?reservationId={reservationId}", UriKind.Relative), TestContext.Current.CancellationToken))!;
     }
 
+    /// <summary>Waits, through the operators' API, until every subscription of a consumer has reached its log's head.</summary>
+    public static async Task CaughtUpAsync(HttpClient organizer, string consumer)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var subscriptions = (JsonArray)(await Json(await organizer.GetAsync(new Uri("/api/admin/messaging/subscriptions", UriKind.Relative), TestContext.Current.CancellationToken)));
+            var mine = subscriptions.Where(s => s!["consumer"]!.GetValue<string>() == consumer).ToList();
+            if (mine.Count > 0 && mine.All(s => s!["lag"]!.GetValue<long>() == 0))
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"{consumer} did not catch up: {subscriptions.ToJsonString()}");
+            }
+
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+
     public static async Task<JsonNode> Json(HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))
         ?? throw new JsonException("empty body");

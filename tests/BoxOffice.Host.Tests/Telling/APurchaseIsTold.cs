@@ -42,6 +42,12 @@ public sealed class APurchaseIsTold
         mail.Attachments.OfType<MimePart>().Where(p => p.ContentType.MimeType == "image/png").Select(p => p.FileName).Order()
             .ShouldBe(codes.Select(c => c + ".png").Order());
 
+        // Recommendations and loyalty follow from the same events on their own schedule: wait until
+        // both consumers have applied everything, then look.
+        using var organizer = await app.OrganizerAsync();
+        await TestApp.CaughtUpAsync(organizer, "recommendations");
+        await TestApp.CaughtUpAsync(organizer, "loyalty");
+
         var recommendations = (JsonArray)(await TestApp.Json(await buyer.GetAsync(new Uri("/api/me/recommendations?limit=5", UriKind.Relative), ct)));
         recommendations.Count.ShouldBeInRange(1, 5);
         recommendations.ShouldAllBe(r => r!["eventId"]!.GetValue<Guid>() != eventId);
