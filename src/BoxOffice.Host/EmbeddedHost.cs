@@ -29,7 +29,9 @@ public static class EmbeddedHost
         }
 
         configure?.Invoke(builder);
-        var gateway = await StartGatewayAsync(builder);
+        var dataDirectory = DataFolder.Resolve(builder.Configuration, builder.Environment);
+        DataFolder.MakePrivate(dataDirectory);
+        var gateway = await StartGatewayAsync(builder, dataDirectory);
         builder.Configuration["Payments:GatewayUrl"] = gateway.Urls.First();
 
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -82,9 +84,8 @@ public static class EmbeddedHost
         return app;
     }
 
-    private static async Task<WebApplication> StartGatewayAsync(WebApplicationBuilder main)
+    private static async Task<WebApplication> StartGatewayAsync(WebApplicationBuilder main, string dataDirectory)
     {
-        var dataDirectory = Path.GetFullPath(main.Configuration["BoxOffice:DataDirectory"] ?? "data", main.Environment.ContentRootPath);
         var gateway = PaymentGatewayApp.Build([], g =>
         {
             g.WebHost.UseUrls(main.Configuration["PaymentGateway:Urls"] ?? "http://127.0.0.1:5081");

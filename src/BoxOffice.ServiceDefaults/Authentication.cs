@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -114,7 +112,7 @@ public static class AuthenticationSetup
         {
             var options = sp.GetRequiredService<IOptions<TokenOptions>>().Value;
             var environment = sp.GetRequiredService<IHostEnvironment>();
-            var dataDirectory = Path.GetFullPath(configuration["BoxOffice:DataDirectory"] ?? "data", environment.ContentRootPath);
+            var dataDirectory = DataFolder.Resolve(configuration, environment);
             return new TokenSigning(new SymmetricSecurityKey(LoadKey(options, dataDirectory, sp.GetRequiredService<ILoggerFactory>())), options);
         });
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
@@ -140,25 +138,12 @@ public static class AuthenticationSetup
 
     private static byte[] LoadKey(TokenOptions options, string dataDirectory, ILoggerFactory loggers)
     {
-        if (!string.IsNullOrWhiteSpace(options.SigningKey))
-        {
-            var configured = Convert.FromBase64String(options.SigningKey);
-            return configured.Length >= 32
-                ? configured
-                : throw new InvalidOperationException("Auth:SigningKey must be at least 32 bytes, base64.");
-        }
-
-        var path = Path.Combine(dataDirectory, "auth-signing.key");
-        if (File.Exists(path))
-        {
-            return Convert.FromBase64String(File.ReadAllText(path, Encoding.ASCII).Trim());
-        }
-
-        Directory.CreateDirectory(dataDirectory);
-        var key = RandomNumberGenerator.GetBytes(32);
-        File.WriteAllText(path, Convert.ToBase64String(key), Encoding.ASCII);
-        loggers.CreateLogger(typeof(AuthenticationSetup)).LogWarning(
-            "Auth:SigningKey is not set: generated a signing key in {Path}. Set Auth:SigningKey for a distributed deployment.", path);
-        return key;
+        var key = Convert.FromBase64String(string.IsNullOrWhiteSpace(options.SigningKey)
+            ? DataFolder.ReadOrCreateSecret(dataDirectory, "auth-signing.key", () => DataFolder.RandomBase64(),
+                loggers.CreateLogger(typeof(AuthenticationSetup)))
+            : options.SigningKey);
+        return key.Length >= 32
+            ? key
+            : throw new InvalidOperationException("Auth:SigningKey must be at least 32 bytes, base64.");
     }
 }
