@@ -24,6 +24,13 @@ internal sealed class NotificationsOptions
     [Range(1, 1_000)]
     public int MaxStreamsPerUser { get; set; } = 5;
 
+    /// <summary>
+    /// Open live streams from one client address, whatever the accounts: a bound on what many
+    /// throwaway accounts behind one address can hold of <see cref="MaxStreams"/>.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxStreamsPerAddress { get; set; } = 50;
+
     /// <summary>Open live streams in this process.</summary>
     [Range(1, 1_000_000)]
     public int MaxStreams { get; set; } = 1_000;

@@ -8,7 +8,8 @@ namespace BoxOffice.Notifications.Live;
 /// Hands new feed entries, after their commit, to the live streams of their user in this process.
 /// Each stream gets a small bounded buffer of its own: a stream that falls behind is closed
 /// rather than buffered without end, and its client resumes from the database with Last-Event-ID,
-/// losing nothing. Also keeps the stream caps, per user and in all.
+/// losing nothing. Also keeps the stream caps: per user, per client address (so many throwaway
+/// accounts from one address cannot fill the process's cap) and in all.
 /// </summary>
 internal sealed class NotificationBroadcaster(IOptions<NotificationsOptions> options)
 {
@@ -16,21 +17,24 @@ internal sealed class NotificationBroadcaster(IOptions<NotificationsOptions> opt
 
     private readonly Lock _lock = new();
     private readonly Dictionary<Guid, List<LiveSubscription>> _byUser = [];
+    private readonly Dictionary<string, int> _byAddress = new(StringComparer.Ordinal);
     private readonly NotificationsOptions _options = options.Value;
     private int _total;
 
-    /// <summary>Opens a subscription for <paramref name="user"/>, or returns null when a cap is reached.</summary>
-    public LiveSubscription? TrySubscribe(Guid user)
+    /// <summary>Opens a subscription for <paramref name="user"/> calling from <paramref name="address"/>, or returns null when a cap is reached.</summary>
+    public LiveSubscription? TrySubscribe(Guid user, string address)
     {
         lock (_lock)
         {
             _byUser.TryGetValue(user, out var streams);
-            if (_total >= _options.MaxStreams || (streams?.Count ?? 0) >= _options.MaxStreamsPerUser)
+            _byAddress.TryGetValue(address, out var fromAddress);
+            if (_total >= _options.MaxStreams || (streams?.Count ?? 0) >= _options.MaxStreamsPerUser || fromAddress >= _options.MaxStreamsPerAddress)
             {
                 return null;
             }
 
-            var subscription = new LiveSubscription(this, user);
+            _byAddress[address] = fromAddress + 1;
+            var subscription = new LiveSubscription(this, user, address);
             if (streams is null)
             {
                 _byUser[user] = streams = [];
@@ -80,6 +84,11 @@ internal sealed class NotificationBroadcaster(IOptions<NotificationsOptions> opt
             if (_byUser.TryGetValue(subscription.User, out var streams) && streams.Remove(subscription))
             {
                 _total--;
+                if (--_byAddress[subscription.Address] == 0)
+                {
+                    _byAddress.Remove(subscription.Address);
+                }
+
                 if (streams.Count == 0)
                 {
                     _byUser.Remove(subscription.User);
@@ -90,12 +99,14 @@ internal sealed class NotificationBroadcaster(IOptions<NotificationsOptions> opt
 }
 
 /// <summary>One live stream's buffer of entries; disposing it frees its place under the caps.</summary>
-internal sealed class LiveSubscription(NotificationBroadcaster broadcaster, Guid user) : IDisposable
+internal sealed class LiveSubscription(NotificationBroadcaster broadcaster, Guid user, string address) : IDisposable
 {
     private readonly Channel<FeedEntry> _channel = Channel.CreateBounded<FeedEntry>(
         new BoundedChannelOptions(NotificationBroadcaster.BufferSize) { SingleReader = true, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
 
     public Guid User => user;
+
+    public string Address => address;
 
     public ChannelReader<FeedEntry> Entries => _channel.Reader;
 

@@ -120,6 +120,30 @@ public sealed class StreamingNotifications
     }
 
     [Fact]
+    public async Task Many_accounts_from_one_address_cannot_hold_more_than_the_address_cap()
+    {
+        await using var world = await NotificationsWorld.StartAsync(new() { ["MaxStreamsPerUser"] = "5", ["MaxStreamsPerAddress"] = "3" });
+        var throwaways = new List<Buyer>();
+        for (var i = 0; i < 4; i++)
+        {
+            throwaways.Add(await world.RegisteredAsync("Throwaway " + i));
+        }
+
+        using var one = await SseClient.ConnectAsync(world, throwaways[0]);
+        using var two = await SseClient.ConnectAsync(world, throwaways[1]);
+        using var three = await SseClient.ConnectAsync(world, throwaways[2]);
+
+        using var fourth = await world.Http.SendAsync(
+            world.Get("/api/me/notifications/stream", throwaways[3]), HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+
+        fourth.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        using var problem = JsonDocument.Parse(await fourth.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        problem.RootElement.GetProperty("type").GetString().ShouldBe("https://boxoffice.local/problems/too-many-streams");
+        var broadcaster = world.Services.GetService(typeof(BoxOffice.Notifications.Live.NotificationBroadcaster)) as BoxOffice.Notifications.Live.NotificationBroadcaster;
+        broadcaster!.OpenStreams.ShouldBe(3);
+    }
+
+    [Fact]
     public async Task A_closed_stream_frees_its_place()
     {
         await using var world = await NotificationsWorld.StartAsync(new() { ["MaxStreamsPerUser"] = "1" });
