@@ -5,6 +5,8 @@ using BoxOffice.Accounts.SigningIn;
 using BoxOffice.Accounts.Storage;
 using BoxOffice.Messaging.Hosting;
 using BoxOffice.Messaging.Storage;
+using BoxOffice.ServiceDefaults;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Data.Sqlite;
@@ -76,8 +78,8 @@ public static class AccountsModule
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        Register.Map(endpoints);
-        Login.Map(endpoints);
+        Register.Map(endpoints.MapGroup("").RequireRateLimiting(RateLimits.Registration));
+        Login.Map(endpoints.MapGroup("").RequireRateLimiting(RateLimits.Login));
         GetMe.Map(endpoints);
         return endpoints;
     }

@@ -16,6 +16,9 @@ namespace BoxOffice.Host;
 /// <summary>Composes the embedded deployment: the same modules the distributed one runs, in one process.</summary>
 public static class EmbeddedHost
 {
+    /// <summary>Serves <c>/openapi/v1.json</c> and <c>/scalar</c> outside Development too.</summary>
+    public const string OpenApiEnabledKey = "OpenApi:Enabled";
+
     /// <summary>
     /// Starts the payment gateway simulator (a third party: its own web app and port, reached over
     /// HTTP), then builds the BoxOffice app wired to it. The caller runs the returned app.
@@ -44,6 +47,8 @@ public static class EmbeddedHost
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddBoxOfficeAuthentication(builder.Configuration);
+        builder.Services.AddBoxOfficeRateLimits(builder.Configuration);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.Services.AddHealthChecks().AddCheck<MessagingReadiness>("messaging", tags: ["ready"]);
         builder.Services.AddMessaging(builder.Configuration)
             .AddAccounts(builder.Configuration)
@@ -54,13 +59,21 @@ public static class EmbeddedHost
             .AddLoyalty(builder.Configuration);
 
         var app = builder.Build();
+        app.UseBoxOfficeSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapHealth();
-        app.MapOpenApi();
-        app.MapScalarApiReference();
+        // The API's map helps an attacker as much as a developer: outside Development it is served
+        // only when an operator asks for it.
+        if (app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>(OpenApiEnabledKey))
+        {
+            app.MapOpenApi();
+            app.MapScalarApiReference();
+        }
+
         app.MapAccounts();
         app.MapTickets();
         app.MapPayments();

@@ -50,7 +50,7 @@ public static class TicketsModule
         events.MapPut("/{eventId:guid}/ticket-types/{id:guid}/capacity", ChangeCapacity.HandleAsync).RequireAuthorization(Roles.Organizer);
 
         var reservations = endpoints.MapGroup("/api/reservations").RequireAuthorization().WithTags("Reservations");
-        reservations.MapPost("/", ReserveTickets.HandleAsync);
+        reservations.MapPost("/", ReserveTickets.HandleAsync).RequireRateLimiting(RateLimits.Reservations);
         reservations.MapGet("/{id:guid}", GetReservations.OneAsync);
         reservations.MapDelete("/{id:guid}", CancelReservation.HandleAsync);
 

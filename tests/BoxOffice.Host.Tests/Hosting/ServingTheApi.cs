@@ -1,11 +1,23 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using BoxOffice.Host.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace BoxOffice.Host.Tests.Hosting;
 
 public sealed class ServingTheApi(HostFixture fixture) : IClassFixture<HostFixture>
 {
+    [Fact]
+    public async Task Outside_Development_the_OpenAPI_document_and_its_reference_page_are_not_served_by_default()
+    {
+        using var anonymous = fixture.App.Client();
+
+        (await anonymous.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await anonymous.GetAsync(new Uri("/scalar", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        fixture.App.Services.GetRequiredService<IHostEnvironment>().IsDevelopment().ShouldBeFalse();
+    }
+
     [Fact]
     public async Task The_first_start_seeds_an_organizer_and_a_catalog_of_at_least_ten_events()
     {
@@ -21,9 +33,10 @@ public sealed class ServingTheApi(HostFixture fixture) : IClassFixture<HostFixtu
     }
 
     [Fact]
-    public async Task The_OpenAPI_document_and_its_reference_page_are_served()
+    public async Task The_OpenAPI_document_and_its_reference_page_are_served_when_switched_on()
     {
-        using var anonymous = fixture.App.Client();
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { [EmbeddedHost.OpenApiEnabledKey] = "true" });
+        using var anonymous = app.Client();
 
         var document = await anonymous.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative), TestContext.Current.CancellationToken);
         document.StatusCode.ShouldBe(HttpStatusCode.OK);

@@ -54,6 +54,10 @@ public sealed class TestApp : IAsyncDisposable
                 ["PaymentGateway:LatencyMedianMs"] = "0",
                 ["PaymentGateway:LatencyP99Ms"] = "0",
                 ["Seed:OrganizerPassword"] = OrganizerPassword,
+                // Every test calls from 127.0.0.1 and registers its own buyers: the per-address caps
+                // are raised here and tested with their defaults in Trusting/LimitingRates.
+                ["RateLimits:RegistrationsPerHourPerAddress"] = "100000",
+                ["RateLimits:LoginsPerMinutePerAddress"] = "100000",
             };
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             {
