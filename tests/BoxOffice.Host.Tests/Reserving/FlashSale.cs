@@ -9,9 +9,11 @@ public sealed class FlashSale
     [Fact]
     public async Task A_thousand_concurrent_requests_for_a_hundred_tickets_sell_exactly_a_hundred()
     {
-        // Per-buyer caps lifted so that only the stock decides; ten buyers share the thousand requests.
+        // Per-buyer caps and the per-user rate limit lifted so that only the stock decides; ten
+        // buyers share the thousand requests.
         await using var app = await TestApp.StartAsync(new Dictionary<string, string?>
         {
+            ["RateLimits:ReservationBurstPerUser"] = "1000",
             ["Tickets:MaxPendingPerEvent"] = "1000",
             ["Tickets:MaxTicketsPerEvent"] = "1000",
         });
@@ -60,6 +62,7 @@ public sealed class FlashSale
         {
             ["Tickets:AcceptQueueCapacity"] = "1",
             ["Tickets:MaxBatch"] = "1",
+            ["RateLimits:ReservationBurstPerUser"] = "1000",
             ["Tickets:MaxPendingPerEvent"] = "1000",
             ["Tickets:MaxTicketsPerEvent"] = "1000",
         });
