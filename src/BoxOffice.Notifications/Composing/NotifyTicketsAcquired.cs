@@ -28,6 +28,6 @@ internal sealed class NotifyTicketsAcquired(NotificationWriter writer) : IEventH
             acquired.EventId,
             $"Your {noun} for {Wording.EventName(details)}",
             $"Your {Wording.Tickets(acquired.Quantity)} for {Wording.Event(details)} {verb} confirmed; you paid "
-            + $"{Wording.Money(acquired.Amount, acquired.Currency)}. Your ticket codes are in the e-mail we sent you.");
+            + $"{Wording.Money(acquired.Amount, acquired.Currency)}.");
     }
 }

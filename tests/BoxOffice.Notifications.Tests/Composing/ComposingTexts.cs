@@ -22,6 +22,8 @@ public sealed class ComposingTexts
         told.Kind.ShouldBe("tickets-acquired");
         told.Text.ShouldStartWith("Your 2 tickets for Hamlet at Royal Court Theatre, London on Saturday 14 June 2031 at 19:30 (UTC+01:00) are confirmed");
         told.Text.ShouldContain("84.00 EUR");
+        // The same text opens the tickets e-mail itself: it must not send the reader to "the e-mail".
+        told.Text.ShouldNotContain("e-mail");
         told.Subject.ShouldBe("Your tickets for Hamlet");
         told.Key.ShouldBe($"tickets-acquired:{acquired.ReservationId:D}");
     }
