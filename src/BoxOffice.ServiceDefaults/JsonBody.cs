@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
@@ -49,18 +50,93 @@ public static class JsonBody
         catch (JsonException ex)
         {
             var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
-            return (null, Invalid(field, $"The body is not valid JSON of the expected shape: {FirstSentence(ex.Message)}"));
+            return (null, Invalid(field, Explain(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), ex, field, typeInfo)));
         }
+    }
+
+    /// <summary>
+    /// What is wrong, in the API's words: the serializer's own message names .NET types and
+    /// members, which mean nothing to a caller and tell an attacker about the code.
+    /// </summary>
+    private static string Explain(ReadOnlySpan<byte> body, JsonException error, string field, JsonTypeInfo root)
+    {
+        var reader = new Utf8JsonReader(body);
+        try
+        {
+            while (reader.Read())
+            {
+            }
+        }
+        catch (JsonException)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"The body is not valid JSON (line {(error.LineNumber ?? 0) + 1}, byte {(error.BytePositionInLine ?? 0) + 1}).");
+        }
+
+        if (field == "body")
+        {
+            return "The body must be a JSON object of the expected shape.";
+        }
+
+        return Find(root, field) switch
+        {
+            null => $"'{field}' is not a property of this request.",
+            { } type => $"'{field}' must be {Describe(type)}.",
+        };
+    }
+
+    /// <summary>The type a path such as <c>ticketTypes[0].price</c> leads to, or null when it names no property.</summary>
+    private static Type? Find(JsonTypeInfo root, string path)
+    {
+        var current = root;
+        Type? found = null;
+        foreach (var segment in path.Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = segment;
+            var indexed = segment.IndexOf('[', StringComparison.Ordinal);
+            if (indexed >= 0)
+            {
+                name = segment[..indexed];
+            }
+
+            var property = current.Properties.FirstOrDefault(p => p.Name == name);
+            if (property is null)
+            {
+                return null;
+            }
+
+            found = property.PropertyType;
+            current = current.Options.GetTypeInfo(found);
+            for (var i = indexed; i >= 0 && current.ElementType is { } element; i = segment.IndexOf('[', i + 1))
+            {
+                found = element;
+                current = current.Options.GetTypeInfo(element);
+            }
+        }
+
+        return found;
+    }
+
+    private static string Describe(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type switch
+        {
+            _ when type == typeof(int) || type == typeof(long) || type == typeof(short) => "a whole number",
+            _ when type == typeof(decimal) || type == typeof(double) => "a number",
+            _ when type == typeof(string) => "a string",
+            _ when type == typeof(bool) => "true or false",
+            _ when type == typeof(Guid) => "a UUID",
+            _ when type == typeof(DateTimeOffset) || type == typeof(DateTime) => "a date and time (ISO 8601, for example 2027-06-14T19:30:00Z)",
+            _ when type == typeof(DateOnly) => "a date (YYYY-MM-DD)",
+            _ when type.IsEnum => "one of " + string.Join(", ", Enum.GetNames(type)),
+            _ when type != typeof(string) && type.IsAssignableTo(typeof(System.Collections.IEnumerable)) => "an array",
+            _ => "an object",
+        };
     }
 
     private static IResult TooLarge(int maxBytes) => Invalid("body", $"The body is larger than {maxBytes} bytes.");
 
     private static IResult Invalid(string field, string message) =>
         Problems.Validation(new Dictionary<string, string[]> { [field] = [message] }, message);
-
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end < 0 ? message : message[..(end + 1)];
-    }
 }

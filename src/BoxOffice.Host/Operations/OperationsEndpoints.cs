@@ -28,35 +28,31 @@ internal static class OperationsEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> DeadLettersAsync(string consumer, bool? includeRedriven, MessagingAdmin messaging, CancellationToken ct)
-    {
-        try
-        {
-            return TypedResults.Ok(await messaging.DeadLettersAsync(consumer, includeRedriven ?? false, ct));
-        }
-        catch (ArgumentException ex)
-        {
-            return Problems.NotFound(ex.Message);
-        }
-    }
+    private static async Task<IResult> DeadLettersAsync(string consumer, bool? includeRedriven, MessagingAdmin messaging, CancellationToken ct) =>
+        messaging.Runs(consumer)
+            ? TypedResults.Ok(await messaging.DeadLettersAsync(consumer, includeRedriven ?? false, ct))
+            : NoSuchConsumer(consumer);
 
     private static async Task<IResult> RedriveAsync(string consumer, long id, MessagingAdmin messaging, CancellationToken ct)
     {
-        try
+        if (!messaging.Runs(consumer))
         {
-            var result = await messaging.RedriveAsync(consumer, id, ct);
-            return result.Status switch
-            {
-                RedriveStatus.NotFound => Problems.NotFound("No such dead letter."),
-                RedriveStatus.Failed => Problems.Result(StatusCodes.Status409Conflict, "redrive-failed", "The handler failed again", result.Error ?? "unknown error"),
-                _ => TypedResults.Ok(result),
-            };
+            return NoSuchConsumer(consumer);
         }
-        catch (ArgumentException ex)
+
+        var result = await messaging.RedriveAsync(consumer, id, ct);
+        return result.Status switch
         {
-            return Problems.NotFound(ex.Message);
-        }
+            RedriveStatus.NotFound => Problems.NotFound($"Consumer '{consumer}' has no dead letter {id}."),
+            // The handler's own error is in the server log, not in an answer.
+            RedriveStatus.Failed => Problems.Result(StatusCodes.Status409Conflict, "redrive-failed", "The handler failed again",
+                $"Dead letter {id} failed again in '{consumer}' and stays a dead letter; the error is in the host's log. Fix the cause, then redrive it again."),
+            _ => TypedResults.Ok(result),
+        };
     }
+
+    private static IResult NoSuchConsumer(string consumer) =>
+        Problems.NotFound($"No consumer is named '{consumer}'. GET /api/admin/messaging/subscriptions lists the consumers.");
 
     /// <summary>
     /// <c>{"beginning": true}</c>, <c>{"at": "2026-11-26T12:00:00Z"}</c> or <c>{"source": "tickets", "sequence": 42}</c>.
@@ -84,19 +80,28 @@ internal static class OperationsEndpoints
             });
         }
 
+        if (!messaging.Runs(consumer))
+        {
+            return NoSuchConsumer(consumer);
+        }
+
         try
         {
             await messaging.ResetAsync(consumer, from, http.RequestAborted);
             var all = await messaging.SubscriptionsAsync(http.RequestAborted);
             return TypedResults.Ok(all.Where(s => s.Consumer == consumer).ToList());
         }
-        catch (ArgumentException ex)
+        catch (ArgumentException) when (from is ReplayFrom.SequencePoint point)
         {
-            return Problems.NotFound(ex.Message);
+            return Problems.Validation(new Dictionary<string, string[]>
+            {
+                ["source"] = [$"'{consumer}' reads no events from '{point.Source}'. GET /api/admin/messaging/subscriptions lists the sources it reads."],
+            });
         }
-        catch (NotSupportedException ex)
+        catch (NotSupportedException)
         {
-            return Problems.Result(StatusCodes.Status409Conflict, "replay-not-supported", "This consumer cannot replay from there", ex.Message);
+            return Problems.Result(StatusCodes.Status409Conflict, "replay-not-supported", "This consumer replays from the beginning only",
+                $"'{consumer}' keeps totals that cannot be rolled back to a point in time: reset it with {{\"beginning\": true}}. Nothing was changed.");
         }
     }
 }

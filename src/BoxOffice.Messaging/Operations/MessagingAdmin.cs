@@ -46,6 +46,9 @@ public sealed class MessagingAdmin(MessagingRuntime runtime)
     public Task ResetAsync(string consumer, ReplayFrom from, CancellationToken ct = default) =>
         Consumer(consumer).ResetAsync(from, ct);
 
+    /// <summary>True when a consumer of that name runs in this process.</summary>
+    public bool Runs(string consumer) => runtime.Consumers.Any(c => c.Name == consumer);
+
     private ConsumerGroup Consumer(string name) =>
         runtime.Consumers.FirstOrDefault(c => c.Name == name)
         ?? throw new ArgumentException($"No consumer '{name}' runs in this process.", nameof(name));

@@ -50,6 +50,25 @@ public sealed class RefusingReservations(HostFixture fixture) : IClassFixture<Ho
     }
 
     [Fact]
+    public async Task A_malformed_body_is_explained_in_the_API_s_words()
+    {
+        var (_, type) = await App.CreateEventAsync(capacity: 10, maxPerOrder: 4);
+        using var buyer = await App.BuyerAsync();
+
+        async Task<string> DetailAsync(string json)
+        {
+            var response = await PostRawAsync(buyer, json);
+            await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-request");
+            return (await TestApp.Json(response))["detail"]!.GetValue<string>();
+        }
+
+        (await DetailAsync($$"""{"ticketTypeId":"{{type}}","quantity":"two","paymentToken":"tok_visa"}""")).ShouldBe("'quantity' must be a whole number.");
+        (await DetailAsync("""{"ticketTypeId":"not-a-guid","quantity":1,"paymentToken":"tok_visa"}""")).ShouldBe("'ticketTypeId' must be a UUID.");
+        (await DetailAsync($$"""{"ticketTypeId":"{{type}}","quantity":1,"paymentToken":"tok_visa","userId":"x"}""")).ShouldBe("'userId' is not a property of this request.");
+        (await DetailAsync("""{"ticketTypeId": """)).ShouldStartWith("The body is not valid JSON (line 1, byte");
+    }
+
+    [Fact]
     public async Task Without_a_token_it_is_401()
     {
         var (_, type) = await App.CreateEventAsync();

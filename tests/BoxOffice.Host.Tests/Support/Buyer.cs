@@ -66,5 +66,10 @@ public static class BuyerActions
         response.StatusCode.ShouldBe(status, body);
         response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json", body);
         JsonNode.Parse(body)!["type"]!.GetValue<string>().ShouldBe("https://boxoffice.local/problems/" + type, body);
+        // A problem speaks to the caller: never exception text, .NET type names or our namespaces.
+        foreach (var internals in new[] { "System.", "BoxOffice.", "(Parameter '", "Exception", "   at ", "Path: $" })
+        {
+            body.ShouldNotContain(internals, Case.Sensitive, body);
+        }
     }
 }
