@@ -32,6 +32,11 @@ public static class EmbeddedHost
         }
 
         configure?.Invoke(builder);
+        foreach (var url in builder.Configuration[WebHostDefaults.ServerUrlsKey]?.Split(';', StringSplitOptions.RemoveEmptyEntries) ?? [])
+        {
+            StartupFailed.ThrowIfPortTaken(url, "the BoxOffice API", "--urls (or ASPNETCORE_URLS)");
+        }
+
         var dataDirectory = DataFolder.Resolve(builder.Configuration, builder.Environment);
         DataFolder.MakePrivate(dataDirectory);
         var gateway = await StartGatewayAsync(builder, dataDirectory);
@@ -99,9 +104,17 @@ public static class EmbeddedHost
 
     private static async Task<WebApplication> StartGatewayAsync(WebApplicationBuilder main, string dataDirectory)
     {
+        var urls = main.Configuration["PaymentGateway:Urls"] ?? "http://127.0.0.1:5081";
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            StartupFailed.ThrowIfPortTaken(url, "the payment gateway simulator", "PaymentGateway:Urls (env PaymentGateway__Urls)");
+        }
+
         var gateway = PaymentGatewayApp.Build([], g =>
         {
-            g.WebHost.UseUrls(main.Configuration["PaymentGateway:Urls"] ?? "http://127.0.0.1:5081");
+            g.WebHost.UseUrls(urls);
+            // The API's own lifetime lines are the ones a user reads; the simulator's would say them twice.
+            g.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
             g.Configuration.AddInMemoryCollection(main.Configuration.GetSection("PaymentGateway").AsEnumerable());
             g.Configuration["PaymentGateway:DataDirectory"] = main.Configuration["PaymentGateway:DataDirectory"] ?? Path.Combine(dataDirectory, "gateway");
         });
