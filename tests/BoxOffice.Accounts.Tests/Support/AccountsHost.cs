@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json.Serialization;
 using BoxOffice.Messaging.Hosting;
 using BoxOffice.ServiceDefaults;
@@ -32,11 +34,38 @@ internal sealed class AccountsHost : IAsyncDisposable
 
     public LogCollector Logs { get; }
 
-    public static Task<AccountsHost> BuildAndStartAsync(string dataDirectory, IDictionary<string, string?>? settings = null) =>
-        StartAsync(Build(dataDirectory, settings));
+    /// <summary>
+    /// A client whose connections come from another loopback address (127.0.0.2, 127.0.0.3 …), as
+    /// a caller on another machine would: the server sees that address as the client's.
+    /// </summary>
+    public HttpClient ClientFrom(string localAddress)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(IPAddress.Parse(localAddress), 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, ct);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = Client.BaseAddress };
+    }
 
-    /// <summary>The application, configured but not started.</summary>
-    public static WebApplication Build(string dataDirectory, IDictionary<string, string?>? settings = null)
+    public static Task<AccountsHost> BuildAndStartAsync(string dataDirectory, IDictionary<string, string?>? settings = null, TimeProvider? time = null) =>
+        StartAsync(Build(dataDirectory, settings, time));
+
+    /// <summary>The application, configured but not started; <paramref name="time"/> replaces the clock.</summary>
+    public static WebApplication Build(string dataDirectory, IDictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -60,6 +89,10 @@ internal sealed class AccountsHost : IAsyncDisposable
         builder.Services.AddProblemDetails();
         builder.Services.AddBoxOfficeAuthentication(builder.Configuration);
         builder.Services.AddMessaging(builder.Configuration).AddAccounts(builder.Configuration);
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
 
         var app = builder.Build();
         app.UseExceptionHandler();
