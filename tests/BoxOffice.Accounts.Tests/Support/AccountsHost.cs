@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Serialization;
 using BoxOffice.Messaging.Hosting;
 using BoxOffice.ServiceDefaults;
+using BoxOffice.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -115,32 +115,5 @@ internal sealed class AccountsHost : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
-    }
-}
-
-/// <summary>Keeps the warnings the application logs, to check what an operator is told.</summary>
-internal sealed class LogCollector : ILoggerProvider, ILogger
-{
-    private readonly ConcurrentQueue<(LogLevel Level, string Message)> _entries = new();
-
-    public IReadOnlyCollection<(LogLevel Level, string Message)> Entries => _entries;
-
-    public ILogger CreateLogger(string categoryName) => this;
-
-    public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-    {
-        if (IsEnabled(logLevel))
-        {
-            _entries.Enqueue((logLevel, formatter(state, exception)));
-        }
-    }
-
-    public void Dispose()
-    {
     }
 }
