@@ -1,3 +1,4 @@
+using BoxOffice.Accounts.Closing;
 using BoxOffice.Accounts.Profile;
 using BoxOffice.Accounts.Registration;
 using BoxOffice.Accounts.Seeding;
@@ -31,7 +32,7 @@ public static class AccountsModule
     {
         ArgumentNullException.ThrowIfNull(messaging);
         ArgumentNullException.ThrowIfNull(configuration);
-        messaging.AddDatabase(AccountsSchema.Database, AccountsSchema.Migrations, PublishRegistrations.Schema);
+        messaging.AddDatabase(AccountsSchema.Database, AccountsSchema.Migrations, PublishRegistrations.Schema, LoginThrottle.Schema);
         var services = messaging.Services;
 
         services.AddDbContext<AccountsDbContext>((sp, options) => options.UseSqlite(new SqliteConnectionStringBuilder
@@ -48,19 +49,22 @@ public static class AccountsModule
                 options.User.RequireUniqueEmail = true;
                 // The user name is the e-mail address, checked as one at registration.
                 options.User.AllowedUserNameCharacters = "";
-                options.Password.RequiredLength = 8;
+                options.Password.RequiredLength = PasswordPolicy.MinLength;
                 options.Password.RequireDigit = true;
                 options.Password.RequireLowercase = false;
                 options.Password.RequireUppercase = false;
                 options.Password.RequireNonAlphanumeric = false;
                 options.Password.RequiredUniqueChars = 1;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
-                options.Lockout.AllowedForNewUsers = true;
+                // No account-wide lockout: a stranger could lock the owner out with it. Guessing is
+                // slowed per e-mail and client address instead (LoginThrottle).
+                options.Lockout.AllowedForNewUsers = false;
             })
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<AccountsDbContext>()
-            .AddPasswordValidator<PasswordNeedsALetter>();
+            .AddPasswordValidator<PasswordPolicy>();
+
+        services.AddOptions<LoginThrottleOptions>().Bind(configuration.GetSection(LoginThrottleOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LoginThrottle>();
 
         services.AddOptions<SeedOptions>().Bind(configuration.GetSection(SeedOptions.Section));
         // Registered after the messaging runtime (AddMessaging came first), so it starts after the migrations.
@@ -72,8 +76,8 @@ public static class AccountsModule
     }
 
     /// <summary>
-    /// Maps <c>POST /api/accounts/register</c>, <c>POST /api/accounts/login</c> and
-    /// <c>GET /api/me</c>. Needs authentication and authorization middleware before it.
+    /// Maps <c>POST /api/accounts/register</c>, <c>POST /api/accounts/login</c>, <c>GET /api/me</c>
+    /// and <c>DELETE /api/me</c>. Needs authentication and authorization middleware before it.
     /// </summary>
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder endpoints)
     {
@@ -81,6 +85,7 @@ public static class AccountsModule
         Register.Map(endpoints.MapGroup("").RequireRateLimiting(RateLimits.Registration));
         Login.Map(endpoints.MapGroup("").RequireRateLimiting(RateLimits.Login));
         GetMe.Map(endpoints);
+        CloseAccount.Map(endpoints);
         return endpoints;
     }
 }

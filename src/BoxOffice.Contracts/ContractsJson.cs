@@ -11,6 +11,7 @@ namespace BoxOffice.Contracts;
     UseStringEnumConverter = true,
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(AccountRegistered))]
+[JsonSerializable(typeof(AccountClosed))]
 [JsonSerializable(typeof(EventPublished))]
 [JsonSerializable(typeof(TicketsHeld))]
 [JsonSerializable(typeof(TicketsAcquired))]

@@ -1,6 +1,8 @@
+using BoxOffice.Contracts.Accounts;
 using BoxOffice.Contracts.Payments;
 using BoxOffice.Messaging.Hosting;
 using BoxOffice.ServiceDefaults;
+using BoxOffice.Tickets.Buyers;
 using BoxOffice.Tickets.Catalog;
 using BoxOffice.Tickets.Outcomes;
 using BoxOffice.Tickets.Reservations;
@@ -31,7 +33,8 @@ public static class TicketsModule
                 .Handle<PaymentSucceeded, AcquireOnPaymentSucceeded>()
                 .Handle<PaymentFailed, ReleaseOnPaymentFailed>()
                 .Handle<PaymentRequiresAction, ShowChallenge>()
-                .Handle<PaymentRefunded, ShowRefund>());
+                .Handle<PaymentRefunded, ShowRefund>()
+                .Handle<AccountClosed, RememberClosedAccount>());
         services.AddHostedService<SeedDemoCatalog>();
         services.AddSingleton<AcceptQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<AcceptQueue>());

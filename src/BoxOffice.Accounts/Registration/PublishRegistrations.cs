@@ -10,10 +10,14 @@ using Microsoft.Extensions.Logging;
 namespace BoxOffice.Accounts.Registration;
 
 /// <summary>
-/// Publishes <c>AccountRegistered</c> for every user not yet announced. Identity saves users through
-/// EF Core in its own transaction, so the event cannot join it; instead the users table itself is
-/// the outbox: this job appends the events and the "announced" marks in one transaction, and a
-/// crash in between only delays the event. It wakes on each registration, with a 1 s fallback poll.
+/// Publishes <c>AccountRegistered</c> for every user not yet announced, and <c>AccountClosed</c> for
+/// every closure not yet announced. Identity saves users through EF Core in its own transaction, so
+/// the event cannot join it; instead the users table itself is the outbox for registrations, and
+/// <c>account_closures</c> (written in the transaction that deletes the user) for closures: this job
+/// appends the events and the "announced" marks in one transaction, and a crash in between only
+/// delays the event. Registrations go first, and a user deleted before being announced is never
+/// announced as registered, so no consumer sees a registration after the closure. It wakes on each
+/// registration and closure, with a 1 s fallback poll.
 /// </summary>
 internal sealed partial class PublishRegistrations(
     [FromKeyedServices(AccountsSchema.Database)] ServiceDatabase accounts,
@@ -25,6 +29,11 @@ internal sealed partial class PublishRegistrations(
     [
         new Migration(1, "users announced with AccountRegistered",
             "CREATE TABLE announced_accounts (user_id TEXT PRIMARY KEY, announced_at BIGINT NOT NULL);"),
+        new Migration(2, "closed accounts, announced with AccountClosed",
+            """
+            CREATE TABLE account_closures (user_id TEXT PRIMARY KEY, closed_at BIGINT NOT NULL, announced_at BIGINT NULL);
+            CREATE INDEX account_closures_unannounced ON account_closures (closed_at) WHERE announced_at IS NULL;
+            """),
     ]);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -78,13 +87,32 @@ internal sealed partial class PublishRegistrations(
                 .ExecuteNonQueryAsync(ct);
         }
 
+        var closures = new List<(string StoredId, AccountClosed Event)>();
+        await using (var reader = await tx.Command("""
+                SELECT user_id, closed_at FROM account_closures WHERE announced_at IS NULL ORDER BY closed_at LIMIT 500
+                """).ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                closures.Add((reader.GetString(0), new AccountClosed(Guid.Parse(reader.GetString(0)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)))));
+            }
+        }
+
+        foreach (var (storedId, closed) in closures)
+        {
+            tx.Publish(closed);
+            await tx.Command("UPDATE account_closures SET announced_at = @at WHERE user_id = @id")
+                .With("@id", storedId).With("@at", time.GetUtcNow().ToUnixTimeMilliseconds())
+                .ExecuteNonQueryAsync(ct);
+        }
+
         await tx.CommitAsync(ct);
-        return users.Count;
+        return users.Count + closures.Count;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Announcing new accounts failed; trying again")]
     private partial void LogFailed(Exception error);
 }
 
-/// <summary>Wakes the publisher when a user was saved.</summary>
+/// <summary>Wakes the publisher when a user was saved or closed.</summary>
 internal sealed class RegistrationSignal : WorkSignal;

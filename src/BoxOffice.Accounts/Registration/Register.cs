@@ -28,7 +28,7 @@ internal static class Register
     public static readonly DateOnly EarliestBirthDate = new(1900, 1, 1);
 
     // Identity's column length for e-mail addresses and user names.
-    private const int EmailMaxLength = 256;
+    public const int EmailMaxLength = 256;
 
     public static void Map(IEndpointRouteBuilder endpoints) =>
         endpoints.MapPost(Route, HandleAsync)
@@ -92,14 +92,21 @@ internal static class Register
     }
 
     private static async Task<IResult> HandleAsync(
-        RegisterRequest request, UserManager<Account> users, AccountsDbContext db, RegistrationSignal announce, TimeProvider time, CancellationToken ct)
+        HttpContext http, UserManager<Account> users, AccountsDbContext db, RegistrationSignal announce, TimeProvider time)
     {
+        var ct = http.RequestAborted;
+        var (request, problem) = await JsonBody.ReadAsync(http.Request, AccountsJson.Default.RegisterRequest, AccountsJson.MaxBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        var registration = Check(request, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), errors);
+        var registration = Check(request!, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), errors);
 
         // The password policy is Identity's; asked here so a weak password is reported, in
         // Identity's words, together with the other field errors.
-        if (!string.IsNullOrEmpty(request.Password))
+        if (!string.IsNullOrEmpty(request!.Password))
         {
             foreach (var validator in users.PasswordValidators)
             {

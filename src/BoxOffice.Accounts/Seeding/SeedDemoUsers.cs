@@ -17,15 +17,17 @@ internal sealed class SeedOptions
     /// <summary>Whether to create the demo users on start-up (once).</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>The demo organizer's password; the demo default, with a warning, when unset.</summary>
+    /// <summary>The demo organizer's password; without it there is no demo organizer (and no demo catalog).</summary>
     public string? OrganizerPassword { get; set; }
 
-    /// <summary>The demo buyers' password; <see cref="SeedDemoUsers.DefaultBuyerPassword"/> when unset.</summary>
+    /// <summary>The demo buyers' password; without it there are no demo buyers.</summary>
     public string? BuyerPassword { get; set; }
 }
 
 /// <summary>
-/// Creates the demo organizer and buyers the first time the service starts. A hosted service that
+/// Creates the demo organizer and buyers the first time the service starts — each only when its
+/// password is configured: no password is written in code, so outside Development (whose launch
+/// profile sets them) nobody exists with a known password. A hosted service that
 /// starts after the messaging runtime (hosted services start in registration order, and
 /// <c>AddMessaging</c> registers the runtime before <c>AddAccounts</c> can register this), so the
 /// accounts database is migrated by then.
@@ -38,8 +40,6 @@ internal sealed partial class SeedDemoUsers(
     ILogger<SeedDemoUsers> logger) : IHostedService
 {
     public const string OrganizerEmail = "organizer@boxoffice.local";
-    public const string DefaultOrganizerPassword = "Organizer-demo-1";
-    public const string DefaultBuyerPassword = "Buyer-demo-1";
 
     private static readonly DemoUser Organizer = new(OrganizerEmail, "Demo Organizer", new DateOnly(1980, 1, 1));
 
@@ -69,31 +69,40 @@ internal sealed partial class SeedDemoUsers(
         var users = scope.ServiceProvider.GetRequiredService<UserManager<Account>>();
         var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
 
-        // One transaction for all of them, so the organizer existing means the seed is complete,
-        // and two processes starting at once cannot both seed.
+        // One transaction for all of them, so two processes starting at once cannot both seed.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (await users.FindByEmailAsync(OrganizerEmail) is not null)
+        var created = 0;
+        if (string.IsNullOrEmpty(seed.OrganizerPassword))
         {
-            return;
+            if (await users.FindByEmailAsync(OrganizerEmail) is null)
+            {
+                LogHowToCreateTheOrganizer(OrganizerEmail);
+            }
+        }
+        else if (await users.FindByEmailAsync(OrganizerEmail) is null)
+        {
+            // The organizer's id is the one the Tickets service seeds its demo catalog under.
+            await CreateAsync(users, Organizer, seed.OrganizerPassword, [Roles.Organizer, Roles.Buyer], DemoData.OrganizerId);
+            created++;
         }
 
-        var organizerPassword = seed.OrganizerPassword;
-        if (string.IsNullOrEmpty(organizerPassword))
+        if (!string.IsNullOrEmpty(seed.BuyerPassword))
         {
-            organizerPassword = DefaultOrganizerPassword;
-            LogDefaultOrganizerPassword(OrganizerEmail, DefaultOrganizerPassword);
-        }
-
-        // The organizer's id is the one the Tickets service seeds its demo catalog under.
-        await CreateAsync(users, Organizer, organizerPassword, [Roles.Organizer, Roles.Buyer], DemoData.OrganizerId);
-        var buyerPassword = string.IsNullOrEmpty(seed.BuyerPassword) ? DefaultBuyerPassword : seed.BuyerPassword;
-        foreach (var buyer in Buyers)
-        {
-            await CreateAsync(users, buyer, buyerPassword, [Roles.Buyer]);
+            foreach (var buyer in Buyers)
+            {
+                if (await users.FindByEmailAsync(buyer.Email) is null)
+                {
+                    await CreateAsync(users, buyer, seed.BuyerPassword, [Roles.Buyer]);
+                    created++;
+                }
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
-        LogSeeded(1 + Buyers.Length);
+        if (created > 0)
+        {
+            LogSeeded(created);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -120,8 +129,8 @@ internal sealed partial class SeedDemoUsers(
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Seed:OrganizerPassword is not set: the demo organizer {Email} gets the demo password '{Password}'. Set Seed:OrganizerPassword (environment variable Seed__OrganizerPassword) to choose another, or Seed:Enabled=false to create no demo users.")]
-    private partial void LogDefaultOrganizerPassword(string email, string password);
+        Message = "There is no organizer yet and Seed:OrganizerPassword is not set. To create the first organizer, {Email}, set the environment variable Seed__OrganizerPassword to a password of at least 10 characters and restart; then remove it.")]
+    private partial void LogHowToCreateTheOrganizer(string email);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created {Count} demo users")]
     private partial void LogSeeded(int count);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using BoxOffice.Accounts.Registration;
 using BoxOffice.Accounts.Storage;
 using BoxOffice.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
@@ -63,17 +64,34 @@ internal static class Login
     }
 
     private static async Task<IResult> HandleAsync(
-        LoginRequest request, UserManager<Account> users, TokenSigning signing, TimeProvider time, HttpResponse response)
+        HttpContext http, UserManager<Account> users, LoginThrottle throttle, TokenSigning signing, TimeProvider time)
     {
+        var ct = http.RequestAborted;
+        var (request, problem) = await JsonBody.ReadAsync(http.Request, AccountsJson.Default.LoginRequest, AccountsJson.MaxBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (string.IsNullOrWhiteSpace(request.Email))
+        var email = request!.Email?.Trim();
+        if (string.IsNullOrEmpty(email))
         {
             errors["email"] = ["The e-mail address is required."];
+        }
+        else if (email.Length > Register.EmailMaxLength)
+        {
+            errors["email"] = [$"The e-mail address is at most {Register.EmailMaxLength} characters."];
         }
 
         if (string.IsNullOrEmpty(request.Password))
         {
             errors["password"] = ["The password is required."];
+        }
+        else if (request.Password.Length > PasswordPolicy.MaxLength)
+        {
+            // Refused before any hashing: no password that long was ever accepted.
+            errors["password"] = [$"The password is at most {PasswordPolicy.MaxLength} characters."];
         }
 
         if (errors.Count > 0)
@@ -81,44 +99,54 @@ internal static class Login
             return Problems.Validation(errors);
         }
 
-        var account = await users.FindByEmailAsync(request.Email!.Trim());
+        // Known and unknown addresses take exactly the same path from here: the same throttle, one
+        // password hash verified, the same answers.
+        var key = users.NormalizeEmail(email) ?? email!;
+        var client = LoginThrottle.ClientOf(http);
+        var attempt = await throttle.BeginAsync(key, client, ct);
+        if (!attempt.Allowed)
+        {
+            return TooManyAttempts(attempt, http.Response);
+        }
+
+        var account = await users.FindByEmailAsync(email!);
+        if (!await CheckPasswordAsync(users, account, request.Password!))
+        {
+            return attempt.Wait > TimeSpan.Zero ? TooManyAttempts(attempt, http.Response) : InvalidCredentials();
+        }
+
+        await throttle.ForgiveAsync(key, client, ct);
+        return TypedResults.Ok(IssueToken(account!, await users.GetRolesAsync(account!), signing, time));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="password"/> is <paramref name="account"/>'s; for no account a decoy
+    /// hash is verified, so that answer takes as long as a wrong password.
+    /// </summary>
+    internal static async Task<bool> CheckPasswordAsync(UserManager<Account> users, Account? account, string password)
+    {
         if (account is null)
         {
-            users.PasswordHasher.VerifyHashedPassword(new Account(), DecoyHash, request.Password!);
-            return InvalidCredentials();
+            users.PasswordHasher.VerifyHashedPassword(new Account(), DecoyHash, password);
+            return false;
         }
 
-        // Checked before the password: while locked, even the right password is refused.
-        if (await users.IsLockedOutAsync(account))
-        {
-            return LockedOut(account, time, response);
-        }
-
-        if (!await users.CheckPasswordAsync(account, request.Password!))
-        {
-            // Counts the failure; the 5th in a row locks the account (Identity's lockout options).
-            await users.AccessFailedAsync(account);
-            return await users.IsLockedOutAsync(account) ? LockedOut(account, time, response) : InvalidCredentials();
-        }
-
-        await users.ResetAccessFailedCountAsync(account);
-        return TypedResults.Ok(IssueToken(account, await users.GetRolesAsync(account), signing, time));
+        return await users.CheckPasswordAsync(account, password);
     }
 
     // One answer for an unknown address and a wrong password: the caller learns nothing about which.
-    private static IResult InvalidCredentials() =>
+    internal static IResult InvalidCredentials() =>
         Problems.Result(StatusCodes.Status401Unauthorized, "invalid-credentials", "Invalid credentials", "The e-mail address or the password is wrong.");
 
-    private static IResult LockedOut(Account account, TimeProvider time, HttpResponse response)
+    // The same for every e-mail, known or not; it speaks of this address only, as only it waits.
+    internal static IResult TooManyAttempts(LoginThrottle.Attempt attempt, HttpResponse response)
     {
-        var left = (account.LockoutEnd ?? time.GetUtcNow()) - time.GetUtcNow();
-        var seconds = Math.Max(1, (long)Math.Ceiling(left.TotalSeconds));
-        response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        response.Headers.RetryAfter = attempt.RetryAfterSeconds;
         return Problems.Result(
             StatusCodes.Status429TooManyRequests,
-            "locked-out",
-            "Locked out",
-            $"Too many failed attempts: the account is locked for {seconds} more seconds.",
-            new Dictionary<string, object?> { ["retryAfter"] = seconds });
+            "too-many-attempts",
+            "Too many failed attempts",
+            $"Too many failed attempts for this e-mail address from your network address: try again in {attempt.RetryAfterSeconds} seconds.",
+            new Dictionary<string, object?> { ["retryAfter"] = long.Parse(attempt.RetryAfterSeconds, CultureInfo.InvariantCulture) });
     }
 }

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using BoxOffice.Contracts.Tickets;
 using BoxOffice.Messaging.EventLog;
 using BoxOffice.Messaging.Storage;
+using BoxOffice.Tickets.Buyers;
 using BoxOffice.Tickets.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -136,6 +137,12 @@ internal sealed partial class AcceptQueue(
     private async Task<ReserveOutcome> DecideAsync(
         ServiceTransaction tx, PendingReserve request, Dictionary<Guid, TicketTypeState?> types, HoldLimits limits, DateTimeOffset now, CancellationToken ct)
     {
+        // Before anything else, even a replayed key: a closed account's token no longer writes.
+        if (await ClosedAccounts.IsClosedAsync(tx, request.UserId, ct))
+        {
+            return new ReserveOutcome.Refused(Refusal.AccountClosed, null);
+        }
+
         if (request.IdempotencyKey is { } key && await FindByKeyAsync(tx, request, key, ct) is { } earlier)
         {
             return earlier;

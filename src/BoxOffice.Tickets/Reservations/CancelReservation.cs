@@ -1,6 +1,7 @@
 using BoxOffice.Contracts.Tickets;
 using BoxOffice.Messaging.Storage;
 using BoxOffice.ServiceDefaults;
+using BoxOffice.Tickets.Buyers;
 using BoxOffice.Tickets.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,11 @@ internal static class CancelReservation
         var ct = http.RequestAborted;
         var user = http.User.UserId();
         await using var tx = await tickets.BeginAsync(ct);
+        if (await ClosedAccounts.IsClosedAsync(tx, user, ct))
+        {
+            return ClosedAccounts.Refusal();
+        }
+
         var reservation = await TicketsStore.LoadReservationAsync(tx, id, ct);
         if (reservation is null || reservation.UserId != user)
         {

@@ -21,6 +21,7 @@ internal enum PaymentStatus
 /// <summary>Why a reserve request is refused; each maps to one HTTP status and problem type.</summary>
 internal enum Refusal
 {
+    AccountClosed,
     UnknownTicketType,
     QuantityAboveMaxPerOrder,
     SalesClosed,

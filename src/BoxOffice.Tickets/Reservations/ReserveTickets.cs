@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using BoxOffice.ServiceDefaults;
+using BoxOffice.Tickets.Buyers;
 using Microsoft.AspNetCore.Http;
 
 namespace BoxOffice.Tickets.Reservations;
@@ -84,6 +85,7 @@ internal static class ReserveTickets
 
     private static IResult Refuse(ReserveOutcome.Refused refused, int quantity) => refused.Why switch
     {
+        Refusal.AccountClosed => ClosedAccounts.Refusal(),
         Refusal.UnknownTicketType => Problems.NotFound("No such ticket type."),
         Refusal.QuantityAboveMaxPerOrder => Problems.Validation(new Dictionary<string, string[]>
         {

@@ -11,7 +11,8 @@ namespace BoxOffice.Tickets.Seeding;
 
 /// <summary>
 /// On the first start (no events yet), puts a demo catalog on sale: events across categories,
-/// cities and performers, some age-restricted, all owned by the demo organizer.
+/// cities and performers, some age-restricted, all owned by the demo organizer — and only when the
+/// demo organizer is seeded (an organizer password is configured), so no catalog belongs to nobody.
 /// </summary>
 internal sealed partial class SeedDemoCatalog(
     [FromKeyedServices(TicketsModule.Database)] ServiceDatabase tickets,
@@ -37,7 +38,7 @@ internal sealed partial class SeedDemoCatalog(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!configuration.GetValue(DemoData.EnabledKey, defaultValue: true))
+        if (!DemoData.SeedsOrganizer(configuration))
         {
             return;
         }

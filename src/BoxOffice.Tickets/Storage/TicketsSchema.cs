@@ -67,5 +67,7 @@ internal static class TicketsSchema
             CREATE INDEX tickets_by_owner ON tickets (user_id);
             CREATE INDEX tickets_by_reservation ON tickets (reservation_id);
             """),
+        new Migration(2, "closed accounts, whose tokens may no longer write",
+            "CREATE TABLE closed_accounts (user_id TEXT PRIMARY KEY, closed_at BIGINT NOT NULL);"),
     ]);
 }

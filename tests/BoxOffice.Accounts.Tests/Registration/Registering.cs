@@ -82,7 +82,11 @@ public sealed class Registering(AccountsFixture accounts) : IClassFixture<Accoun
     [InlineData("email with a display name", "Dana <dana@example.org>", AccountsFixture.Password, "Dana", "1990-01-01", "email", "not valid")]
     [InlineData("missing email", null, AccountsFixture.Password, "Dana", "1990-01-01", "email", "required")]
     [InlineData("missing password", "@", null, "Dana", "1990-01-01", "password", "required")]
-    [InlineData("short password", "@", "abcdef1", "Dana", "1990-01-01", "password", "Passwords must be at least 8 characters.")]
+    [InlineData("short password", "@", "abcdef1", "Dana", "1990-01-01", "password", "Passwords must be at least 10 characters.")]
+    [InlineData("password of 9 characters", "@", "abcdefgh1", "Dana", "1990-01-01", "password", "Passwords must be at least 10 characters.")]
+    [InlineData("password of 129 characters", "@", "129", "Dana", "1990-01-01", "password", "Passwords must be at most 128 characters.")]
+    [InlineData("common password", "@", "Password123", "Dana", "1990-01-01", "password", "one of the most commonly used")]
+    [InlineData("common password in another case", "@", "QWERTY12345", "Dana", "1990-01-01", "password", "one of the most commonly used")]
     [InlineData("password without a digit", "@", "no-digits-here", "Dana", "1990-01-01", "password", "Passwords must have at least one digit ('0'-'9').")]
     [InlineData("password without a letter", "@", "12345678", "Dana", "1990-01-01", "password", "Passwords must have at least one letter.")]
     [InlineData("missing display name", "@", AccountsFixture.Password, null, "1990-01-01", "displayName", "required")]
@@ -96,8 +100,9 @@ public sealed class Registering(AccountsFixture accounts) : IClassFixture<Accoun
     public async Task Invalid_input_is_refused_naming_the_field(
         string why, string? email, string? password, string? displayName, string? birthDate, string field, string message)
     {
-        // "@" stands for a fresh valid address, "101" for a long name, "tomorrow" for tomorrow.
+        // "@" stands for a fresh valid address, "101" for a long name, "129" for a long password, "tomorrow" for tomorrow.
         email = email == "@" ? AccountsFixture.NewEmail() : email;
+        password = password == "129" ? new string('p', 128) + "1" : password;
         displayName = displayName == "101" ? new string('x', 101) : displayName;
         birthDate = birthDate == "tomorrow" ? DateOnly.FromDateTime(DateTime.UtcNow.AddDays(1)).ToString("yyyy-MM-dd") : birthDate;
 
@@ -108,6 +113,10 @@ public sealed class Registering(AccountsFixture accounts) : IClassFixture<Accoun
         var errors = problem.GetProperty("errors").EnumerateObject().ToDictionary(e => e.Name, e => e.Value.EnumerateArray().Select(m => m.GetString()!).ToList());
         errors.Keys.ToArray().ShouldBe([field], customMessage: why);
         errors[field].ShouldContain(m => m.Contains(message, StringComparison.Ordinal), why);
+        if (email is not null)
+        {
+            (await accounts.UsersWithEmailAsync(email)).ShouldBe(0, why);
+        }
     }
 
     [Fact]
@@ -128,6 +137,10 @@ public sealed class Registering(AccountsFixture accounts) : IClassFixture<Accoun
         var longest = await accounts.RegisterAsync(AccountsFixture.NewEmail(), displayName: new string('x', 100), birthDate: "1900-01-01");
         var newborn = await accounts.RegisterAsync(AccountsFixture.NewEmail(), displayName: "D", birthDate: DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd"));
 
+        var longPassword = AccountsFixture.NewEmail();
+        await accounts.RegisterAsync(longPassword, password: new string('p', 127) + "1");
+        (await accounts.TokenAsync(longPassword, new string('p', 127) + "1")).ShouldNotBeNullOrEmpty();
+
         longest.GetProperty("displayName").GetString()!.Length.ShouldBe(100);
         newborn.GetProperty("displayName").GetString().ShouldBe("D");
     }
@@ -139,8 +152,33 @@ public sealed class Registering(AccountsFixture accounts) : IClassFixture<Accoun
 
         using var response = await accounts.RegisterAsync(new { id = Guid.NewGuid(), email, password = AccountsFixture.Password, displayName = "Mallory", birthDate = "1990-01-01" });
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var problem = await Problem.ReadAsync(response, HttpStatusCode.BadRequest);
+        Problem.TypeOf(problem).ShouldBe(Problem.TypeBase + "invalid-request");
+        problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).ShouldBe(["id"]);
         using var login = await accounts.LoginAsync(email, AccountsFixture.Password);
         login.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [InlineData("text/plain", "email=a@example.org")]
+    [InlineData("application/json", "not json")]
+    [InlineData("application/json", "\"a string\"")]
+    public async Task A_body_that_is_not_a_JSON_object_is_refused_as_invalid(string contentType, string body)
+    {
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, contentType);
+        using var response = await accounts.Client.PostAsync(new Uri("/api/accounts/register", UriKind.Relative), content, TestContext.Current.CancellationToken);
+
+        Problem.TypeOf(await Problem.ReadAsync(response, HttpStatusCode.BadRequest)).ShouldBe(Problem.TypeBase + "invalid-request");
+    }
+
+    [Fact]
+    public async Task A_body_over_the_size_limit_is_refused_and_registers_nobody()
+    {
+        var email = AccountsFixture.NewEmail();
+
+        using var response = await accounts.RegisterAsync(new { email, password = new string('p', 10_000) + "1", displayName = "Big", birthDate = "1990-01-01" });
+
+        Problem.TypeOf(await Problem.ReadAsync(response, HttpStatusCode.BadRequest)).ShouldBe(Problem.TypeBase + "invalid-request");
+        (await accounts.UsersWithEmailAsync(email)).ShouldBe(0);
     }
 }

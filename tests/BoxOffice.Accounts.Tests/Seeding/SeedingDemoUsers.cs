@@ -16,26 +16,32 @@ namespace BoxOffice.Accounts.Tests.Seeding;
 
 public sealed class SeedingDemoUsers
 {
+    // What the code used to give the demo accounts when no password was configured.
+    private const string OldDemoOrganizerPassword = "Organizer-demo-1";
+    private const string OldDemoBuyerPassword = "Buyer-demo-1";
+
+    private const string BuyerPassword = "Buyer-test-5";
+
     [Fact]
-    public async Task Seeding_creates_the_organizer_with_the_configured_password_and_the_buyers()
+    public async Task Seeding_creates_the_organizer_and_the_buyers_with_the_configured_passwords()
     {
         using var directory = new TempDirectory("accounts");
-        await using var host = await AccountsHost.BuildAndStartAsync(directory.Path);
+        await using var host = await AccountsHost.BuildAndStartAsync(directory.Path, new Dictionary<string, string?> { ["Seed:BuyerPassword"] = BuyerPassword });
 
         var organizer = await TokenAsync(host, "organizer@boxoffice.local", AccountsFixture.OrganizerPassword);
         organizer.Claims.Where(c => c.Type == "role").Select(c => c.Value).ShouldBe(["buyer", "organizer"], ignoreOrder: true);
         organizer.GetClaim("name").Value.ShouldBe("Demo Organizer");
-        using (var withDefault = await LoginAsync(host, "organizer@boxoffice.local", SeedDemoUsers.DefaultOrganizerPassword))
+        using (var withOldDefault = await LoginAsync(host, "organizer@boxoffice.local", OldDemoOrganizerPassword))
         {
-            withDefault.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+            withOldDefault.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         }
 
-        (await TokenAsync(host, "alice@boxoffice.local", "Buyer-demo-1")).GetClaim("birthdate").Value.ShouldBe("1990-04-12");
-        var bob = await TokenAsync(host, "bob@boxoffice.local", "Buyer-demo-1");
+        (await TokenAsync(host, "alice@boxoffice.local", BuyerPassword)).GetClaim("birthdate").Value.ShouldBe("1990-04-12");
+        var bob = await TokenAsync(host, "bob@boxoffice.local", BuyerPassword);
         bob.GetClaim("birthdate").Value.ShouldBe("2011-06-30");
         bob.Claims.Where(c => c.Type == "role").Select(c => c.Value).ShouldBe(["buyer"]);
-        (await TokenAsync(host, "carol@boxoffice.local", "Buyer-demo-1")).GetClaim("birthdate").Value.ShouldBe("1985-11-02");
-        host.Logs.Entries.ShouldNotContain(e => e.Message.Contains("Seed:OrganizerPassword", StringComparison.Ordinal));
+        (await TokenAsync(host, "carol@boxoffice.local", BuyerPassword)).GetClaim("birthdate").Value.ShouldBe("1985-11-02");
+        host.Logs.Entries.ShouldNotContain(e => e.Message.Contains("Seed__OrganizerPassword", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -57,18 +63,37 @@ public sealed class SeedingDemoUsers
         (await CountAsync(second, "SELECT COUNT(*) FROM AspNetRoles")).ShouldBe(2);
         (await TokenAsync(second, "organizer@boxoffice.local", AccountsFixture.OrganizerPassword)).ShouldNotBeNull();
         (await TokenAsync(second, "alice@boxoffice.local", "Buyer-test-9")).ShouldNotBeNull();
+        second.Logs.Entries.ShouldNotContain(e => e.Message.Contains("Seed__OrganizerPassword", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task Without_a_configured_organizer_password_the_demo_default_is_used_and_a_warning_says_how_to_set_one()
+    public async Task Without_seed_passwords_nobody_is_created_and_the_log_says_how_to_create_the_first_organizer()
     {
         using var directory = new TempDirectory("accounts");
         await using var host = await AccountsHost.BuildAndStartAsync(directory.Path, new Dictionary<string, string?> { ["Seed:OrganizerPassword"] = null });
 
-        (await TokenAsync(host, "organizer@boxoffice.local", "Organizer-demo-1")).ShouldNotBeNull();
+        (await CountAsync(host, "SELECT COUNT(*) FROM AspNetUsers")).ShouldBe(0);
+        foreach (var (email, password) in new[] { ("organizer@boxoffice.local", OldDemoOrganizerPassword), ("alice@boxoffice.local", OldDemoBuyerPassword) })
+        {
+            using var login = await LoginAsync(host, email, password);
+            login.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, email);
+        }
+
         host.Logs.Entries.ShouldContain(e => e.Level == LogLevel.Warning
-            && e.Message.Contains("Organizer-demo-1", StringComparison.Ordinal)
+            && e.Message.Contains("organizer@boxoffice.local", StringComparison.Ordinal)
             && e.Message.Contains("Seed__OrganizerPassword", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task With_only_the_organizer_password_only_the_organizer_is_created()
+    {
+        using var directory = new TempDirectory("accounts");
+        await using var host = await AccountsHost.BuildAndStartAsync(directory.Path);
+
+        (await CountAsync(host, "SELECT COUNT(*) FROM AspNetUsers")).ShouldBe(1);
+        (await TokenAsync(host, "organizer@boxoffice.local", AccountsFixture.OrganizerPassword)).ShouldNotBeNull();
+        using var alice = await LoginAsync(host, "alice@boxoffice.local", OldDemoBuyerPassword);
+        alice.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using BoxOffice.Accounts.Tests.Support;
 
 namespace BoxOffice.Accounts.Tests.SigningIn;
@@ -35,30 +36,6 @@ public sealed class LoggingIn(AccountsFixture accounts) : IClassFixture<Accounts
     }
 
     [Fact]
-    public async Task Five_wrong_passwords_lock_the_account_so_even_the_right_one_then_gets_429_with_Retry_After()
-    {
-        var email = AccountsFixture.NewEmail();
-        await accounts.RegisterAsync(email);
-
-        for (var attempt = 1; attempt <= 4; attempt++)
-        {
-            using var wrong = await accounts.LoginAsync(email, "wrong-password-1");
-            wrong.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, $"attempt {attempt}");
-        }
-
-        // The fifth failure is the one that locks; it says so at once.
-        using var fifth = await accounts.LoginAsync(email, "wrong-password-1");
-        Problem.TypeOf(await Problem.ReadAsync(fifth, HttpStatusCode.TooManyRequests)).ShouldBe(Problem.TypeBase + "locked-out");
-
-        using var sixth = await accounts.LoginAsync(email, AccountsFixture.Password);
-
-        var problem = await Problem.ReadAsync(sixth, HttpStatusCode.TooManyRequests);
-        Problem.TypeOf(problem).ShouldBe(Problem.TypeBase + "locked-out");
-        var retryAfter = sixth.Headers.RetryAfter?.Delta ?? TimeSpan.Zero;
-        retryAfter.ShouldBeInRange(TimeSpan.FromSeconds(290), TimeSpan.FromMinutes(5));
-    }
-
-    [Fact]
     public async Task A_successful_login_forgives_the_failures_before_it()
     {
         var email = AccountsFixture.NewEmail();
@@ -84,5 +61,53 @@ public sealed class LoggingIn(AccountsFixture accounts) : IClassFixture<Accounts
         var problem = await Problem.ReadAsync(response, HttpStatusCode.BadRequest);
         Problem.TypeOf(problem).ShouldBe(Problem.TypeBase + "invalid-request");
         problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).ShouldBe(["email", "password"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task A_password_longer_than_128_characters_is_refused_as_invalid_without_being_checked()
+    {
+        var email = AccountsFixture.NewEmail();
+        await accounts.RegisterAsync(email);
+
+        using var response = await accounts.LoginAsync(email, new string('p', 129) + "1");
+
+        var problem = await Problem.ReadAsync(response, HttpStatusCode.BadRequest);
+        Problem.TypeOf(problem).ShouldBe(Problem.TypeBase + "invalid-request");
+        problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).ShouldBe(["password"]);
+    }
+
+    [Fact]
+    public async Task A_login_with_an_unknown_property_is_refused_as_invalid()
+    {
+        var email = AccountsFixture.NewEmail();
+        await accounts.RegisterAsync(email);
+
+        using var response = await accounts.Client.PostAsJsonAsync("/api/accounts/login",
+            new { email, password = AccountsFixture.Password, rememberMe = true }, TestContext.Current.CancellationToken);
+
+        var problem = await Problem.ReadAsync(response, HttpStatusCode.BadRequest);
+        Problem.TypeOf(problem).ShouldBe(Problem.TypeBase + "invalid-request");
+        problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).ShouldBe(["rememberMe"]);
+    }
+
+    [Theory]
+    [InlineData("text/plain", "email=a@example.org&password=x")]
+    [InlineData("application/json", "{\"email\": ")]
+    [InlineData("application/json", "[]")]
+    public async Task A_login_body_that_is_not_a_JSON_object_is_refused_as_invalid(string contentType, string body)
+    {
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, contentType);
+        using var response = await accounts.Client.PostAsync(new Uri("/api/accounts/login", UriKind.Relative), content, TestContext.Current.CancellationToken);
+
+        Problem.TypeOf(await Problem.ReadAsync(response, HttpStatusCode.BadRequest)).ShouldBe(Problem.TypeBase + "invalid-request");
+    }
+
+    [Fact]
+    public async Task A_login_body_over_the_size_limit_is_refused_as_invalid()
+    {
+        using var response = await accounts.Client.PostAsJsonAsync("/api/accounts/login",
+            new { email = AccountsFixture.NewEmail(), password = new string('x', 10_000) }, TestContext.Current.CancellationToken);
+
+        Problem.TypeOf(await Problem.ReadAsync(response, HttpStatusCode.BadRequest)).ShouldBe(Problem.TypeBase + "invalid-request");
     }
 }

@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using BoxOffice.Messaging.Storage;
 using BoxOffice.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BoxOffice.Accounts.Tests.Support;
 
@@ -52,6 +54,37 @@ public sealed class AccountsFixture : IAsyncLifetime
         response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         return body.GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>How many users the database holds with this address (0 or 1).</summary>
+    public async Task<long> UsersWithEmailAsync(string email)
+    {
+        var database = Host.Services.GetRequiredKeyedService<ServiceDatabase>("accounts");
+        await using var connection = await database.OpenReadAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM AspNetUsers WHERE NormalizedEmail = upper($email)";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "$email";
+        parameter.Value = email.Trim();
+        command.Parameters.Add(parameter);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Sends <paramref name="body"/> as JSON with <paramref name="method"/>, with the token if any.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        if (token is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return await Client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
     public async Task<HttpResponseMessage> GetMeAsync(string? token)

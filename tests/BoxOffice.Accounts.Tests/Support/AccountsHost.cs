@@ -1,7 +1,9 @@
-using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json.Serialization;
 using BoxOffice.Messaging.Hosting;
 using BoxOffice.ServiceDefaults;
+using BoxOffice.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -32,11 +34,38 @@ internal sealed class AccountsHost : IAsyncDisposable
 
     public LogCollector Logs { get; }
 
-    public static Task<AccountsHost> BuildAndStartAsync(string dataDirectory, IDictionary<string, string?>? settings = null) =>
-        StartAsync(Build(dataDirectory, settings));
+    /// <summary>
+    /// A client whose connections come from another loopback address (127.0.0.2, 127.0.0.3 …), as
+    /// a caller on another machine would: the server sees that address as the client's.
+    /// </summary>
+    public HttpClient ClientFrom(string localAddress)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(IPAddress.Parse(localAddress), 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, ct);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = Client.BaseAddress };
+    }
 
-    /// <summary>The application, configured but not started.</summary>
-    public static WebApplication Build(string dataDirectory, IDictionary<string, string?>? settings = null)
+    public static Task<AccountsHost> BuildAndStartAsync(string dataDirectory, IDictionary<string, string?>? settings = null, TimeProvider? time = null) =>
+        StartAsync(Build(dataDirectory, settings, time));
+
+    /// <summary>The application, configured but not started; <paramref name="time"/> replaces the clock.</summary>
+    public static WebApplication Build(string dataDirectory, IDictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -60,6 +89,10 @@ internal sealed class AccountsHost : IAsyncDisposable
         builder.Services.AddProblemDetails();
         builder.Services.AddBoxOfficeAuthentication(builder.Configuration);
         builder.Services.AddMessaging(builder.Configuration).AddAccounts(builder.Configuration);
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -82,32 +115,5 @@ internal sealed class AccountsHost : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
-    }
-}
-
-/// <summary>Keeps the warnings the application logs, to check what an operator is told.</summary>
-internal sealed class LogCollector : ILoggerProvider, ILogger
-{
-    private readonly ConcurrentQueue<(LogLevel Level, string Message)> _entries = new();
-
-    public IReadOnlyCollection<(LogLevel Level, string Message)> Entries => _entries;
-
-    public ILogger CreateLogger(string categoryName) => this;
-
-    public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-    {
-        if (IsEnabled(logLevel))
-        {
-            _entries.Enqueue((logLevel, formatter(state, exception)));
-        }
-    }
-
-    public void Dispose()
-    {
     }
 }

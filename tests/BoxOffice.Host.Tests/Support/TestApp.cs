@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using System.Text.Json.Nodes;
+using BoxOffice.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,9 +24,10 @@ public sealed class TestApp : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly bool _keepData;
 
-    private TestApp(WebApplication app, string data, Uri address, bool keepData)
+    private TestApp(WebApplication app, string data, Uri address, bool keepData, LogCollector logs)
     {
         _app = app;
+        Logs = logs;
         DataDirectory = data;
         Address = address;
         _keepData = keepData;
@@ -37,16 +39,20 @@ public sealed class TestApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The warnings and errors the host logged.</summary>
+    public LogCollector Logs { get; }
+
     /// <param name="settings">Configuration over the test defaults.</param>
     /// <param name="time">A clock to inject (a FakeTimeProvider), else the system's.</param>
     /// <param name="dataDirectory">An existing data folder to start on (kept afterwards), else a new one (removed).</param>
     public static async Task<TestApp> StartAsync(IDictionary<string, string?>? settings = null, TimeProvider? time = null, string? dataDirectory = null)
     {
         var data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "boxoffice-tests", Guid.NewGuid().ToString("N"));
+        var logs = new LogCollector();
         var app = await EmbeddedHost.BuildAsync([], builder =>
         {
             builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+            builder.Logging.ClearProviders().AddSimpleConsole().AddProvider(logs).SetMinimumLevel(LogLevel.Warning);
             var all = new Dictionary<string, string?>
             {
                 ["BoxOffice:DataDirectory"] = data,
@@ -71,7 +77,7 @@ public sealed class TestApp : IAsyncDisposable
             }
         });
         await app.StartAsync(TestContext.Current.CancellationToken);
-        return new TestApp(app, data, new Uri(app.Urls.First()), keepData: dataDirectory is not null);
+        return new TestApp(app, data, new Uri(app.Urls.First()), keepData: dataDirectory is not null, logs);
     }
 
     public HttpClient Client(string? token = null)
