@@ -26,6 +26,25 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     public static async Task<(HostProcess Host, Uri Address)> StartAsync(string dataDirectory, CancellationToken ct)
     {
+        var host = Start(dataDirectory, new Dictionary<string, string>(), "http://127.0.0.1:0");
+        var address = await host._listening.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
+        return (host, address);
+    }
+
+    /// <summary>Starts the host with extra environment and waits for it to exit by itself: its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(
+        string dataDirectory, IDictionary<string, string> environment, CancellationToken ct, string urls = "http://127.0.0.1:0")
+    {
+        await using var host = Start(dataDirectory, environment, urls);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        await host._process.WaitForExitAsync(timeout.Token);
+        host._process.WaitForExit();
+        return (host._process.ExitCode, host.Output);
+    }
+
+    private static HostProcess Start(string dataDirectory, IDictionary<string, string> environment, string urls)
+    {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         var info = new ProcessStartInfo(dotnet)
         {
@@ -36,10 +55,14 @@ public sealed partial class HostProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "BoxOffice.Host.dll"));
         info.ArgumentList.Add("--urls");
-        info.ArgumentList.Add("http://127.0.0.1:0");
+        info.ArgumentList.Add(urls);
         info.Environment["BoxOffice__DataDirectory"] = dataDirectory;
         info.Environment["PaymentGateway__Urls"] = "http://127.0.0.1:0";
         info.Environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
 
         var host = new HostProcess(new Process { StartInfo = info });
         host._process.OutputDataReceived += (_, e) => host.Record(e.Data);
@@ -47,8 +70,7 @@ public sealed partial class HostProcess : IAsyncDisposable
         host._process.Start();
         host._process.BeginOutputReadLine();
         host._process.BeginErrorReadLine();
-        var address = await host._listening.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
-        return (host, address);
+        return host;
     }
 
     public async ValueTask DisposeAsync()
