@@ -46,6 +46,8 @@ public static class PaymentGatewayApp
             .ValidateDataAnnotations()
             .Validate(o => o.LatencyMedianMs == 0 || o.LatencyP99Ms >= o.LatencyMedianMs, "LatencyP99Ms must not be below LatencyMedianMs.")
             .Validate(o => o.WebhookUrl is null || o.WebhookUrl.IsAbsoluteUri, "WebhookUrl must be an absolute URL.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.WebhookSecret) && o.WebhookSecret.Trim().Length >= GatewayOptions.MinWebhookSecretLength,
+                $"PaymentGateway:WebhookSecret is required: the key (at least {GatewayOptions.MinWebhookSecretLength} characters) webhooks are signed with.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WebhookTarget>();

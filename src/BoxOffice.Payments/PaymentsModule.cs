@@ -24,7 +24,7 @@ public static class PaymentsModule
     /// <summary>
     /// Adds the <c>payments</c> database and consumer (of <c>TicketsHeld</c> and
     /// <c>RefundRequested</c>), the gateway client and the dispatcher that calls it, with options
-    /// from the <c>Payments</c> section (<c>GatewayUrl</c> is required), validated at start.
+    /// from the <c>Payments</c> section (<c>GatewayUrl</c> and <c>WebhookSecret</c> are required), validated at start.
     /// </summary>
     public static MessagingBuilder AddPayments(this MessagingBuilder messaging, IConfiguration configuration)
     {
@@ -35,6 +35,8 @@ public static class PaymentsModule
             .Bind(configuration.GetSection(PaymentsOptions.Section))
             .ValidateDataAnnotations()
             .Validate(o => o.GatewayUrl is { IsAbsoluteUri: true }, "Payments:GatewayUrl must be an absolute URL.")
+            .Validate(o => IsStrongSecret(o.WebhookSecret),
+                $"Payments:WebhookSecret is required: the key (at least {PaymentsOptions.MinWebhookSecretLength} characters) the gateway signs its webhooks with.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<DispatchSignal>();
@@ -78,6 +80,9 @@ public static class PaymentsModule
                 .Handle<TicketsHeld, ChargeOnTicketsHeld>()
                 .Handle<RefundRequested, RefundOnRefundRequested>());
     }
+
+    private static bool IsStrongSecret(string? secret) =>
+        !string.IsNullOrWhiteSpace(secret) && secret.Trim().Length >= PaymentsOptions.MinWebhookSecretLength;
 
     /// <summary>Maps the gateway's webhook, <c>POST /api/payments/webhook</c> (anonymous, signature-checked).</summary>
     public static IEndpointRouteBuilder MapPayments(this IEndpointRouteBuilder endpoints)

@@ -41,7 +41,7 @@ internal static partial class ReceiveGatewayWebhook
     {
         var logger = loggers.CreateLogger(typeof(ReceiveGatewayWebhook));
         var body = await ReadBodyAsync(request, ct);
-        if (body is null || !WebhookSignature.IsValid(request.Headers["Gateway-Signature"], body, options.Value.WebhookSecret, time.GetUtcNow()))
+        if (body is null || !WebhookSignature.IsValid(request.Headers["Gateway-Signature"], body, options.Value.WebhookSecret!, time.GetUtcNow()))
         {
             LogInvalidSignature(logger);
             return Problems.Result(StatusCodes.Status401Unauthorized, "invalid-signature", "Invalid signature",

@@ -21,6 +21,9 @@ namespace BoxOffice.Payments.Tests.Support;
 /// </summary>
 internal sealed class PaymentsWorld : IAsyncDisposable
 {
+    /// <summary>The key the gateway signs webhooks with and Payments checks them against.</summary>
+    public const string WebhookSecret = "whsec_payments_world_test_secret";
+
     private readonly TempDirectory _dir = new("payments");
     private readonly Dictionary<string, string?> _paymentsSettings;
     private WebApplication? _gateway;
@@ -141,6 +144,7 @@ internal sealed class PaymentsWorld : IAsyncDisposable
             b.Configuration["PaymentGateway:DataDirectory"] = Path.Combine(_dir.Path, "gateway");
             b.Configuration["PaymentGateway:LatencyMedianMs"] = "0";
             b.Configuration["PaymentGateway:LatencyP99Ms"] = "0";
+            b.Configuration["PaymentGateway:WebhookSecret"] = WebhookSecret;
             foreach (var (key, value) in settings)
             {
                 b.Configuration["PaymentGateway:" + key] = value;
@@ -164,6 +168,7 @@ internal sealed class PaymentsWorld : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration["BoxOffice:DataDirectory"] = Path.Combine(_dir.Path, "boxoffice");
         builder.Configuration["Payments:GatewayUrl"] = GatewayUrl.ToString();
+        builder.Configuration["Payments:WebhookSecret"] = WebhookSecret;
         // Short waits between dispatches keep the retrying tests quick; the policy itself is tested without a host.
         builder.Configuration["Payments:MaxRetryDelay"] = "00:00:00.500";
         foreach (var (key, value) in _paymentsSettings)

@@ -11,7 +11,7 @@ namespace BoxOffice.Payments.Tests.Webhooks;
 
 public sealed class ReceivingWebhooks
 {
-    private const string Secret = "whsec_boxoffice_demo";
+    private const string Secret = PaymentsWorld.WebhookSecret;
 
     [Fact]
     public async Task A_card_that_needs_a_challenge_succeeds_by_webhook_once_the_buyer_passes_it()
