@@ -100,20 +100,46 @@ internal sealed record Payment(
         };
     }
 
-    /// <summary>A signed webhook about this payment's intent.</summary>
-    public Decision WebhookReceived(string type, string? intentId, DateTimeOffset now)
+    /// <summary>
+    /// A signed webhook about an intent, for this payment. A valid signature says the gateway sent
+    /// it, not that it is about this payment: it is applied only when it names the intent this
+    /// payment stored from the gateway's answer to the charge, for the payment's amount and
+    /// currency. The stored intent id is never taken from a webhook.
+    /// </summary>
+    public WebhookVerdict WebhookReceived(string type, string? intentId, long? amount, string? currency, DateTimeOffset now)
     {
-        if (Status is not (PaymentStatus.Processing or PaymentStatus.RequiresAction))
+        if (IntentId is null)
         {
-            return Decision.Unchanged(this);
+            return new WebhookVerdict.Rejected(WebhookRejection.NoIntent);
         }
 
-        return type switch
+        if (!string.Equals(intentId, IntentId, StringComparison.Ordinal))
         {
-            "payment_intent.succeeded" => Succeed(intentId ?? IntentId, now),
-            "payment_intent.payment_failed" => Fail(intentId ?? IntentId, AuthenticationFailed, now),
+            return new WebhookVerdict.Rejected(WebhookRejection.OtherIntent);
+        }
+
+        if (amount != Amount)
+        {
+            return new WebhookVerdict.Rejected(WebhookRejection.OtherAmount);
+        }
+
+        // ISO currency codes are case-insensitive ("eur" is EUR), as the gateway treats them.
+        if (!string.Equals(currency, Currency, StringComparison.OrdinalIgnoreCase))
+        {
+            return new WebhookVerdict.Rejected(WebhookRejection.OtherCurrency);
+        }
+
+        if (Status is not (PaymentStatus.Processing or PaymentStatus.RequiresAction))
+        {
+            return new WebhookVerdict.Applied(Decision.Unchanged(this));
+        }
+
+        return new WebhookVerdict.Applied(type switch
+        {
+            "payment_intent.succeeded" => Succeed(IntentId, now),
+            "payment_intent.payment_failed" => Fail(IntentId, AuthenticationFailed, now),
             _ => Decision.Unchanged(this),
-        };
+        });
     }
 
     /// <summary>Tickets asked for the money back. Only a succeeded payment has anything to refund.</summary>
@@ -150,6 +176,45 @@ internal sealed record Payment(
     private Decision Fail(string? intentId, string reason, DateTimeOffset now) => new(
         this with { Status = PaymentStatus.Failed, IntentId = intentId, NextAttemptAt = null, FailureReason = reason, UpdatedAt = now },
         new PaymentFailed(Id, ReservationId, UserId, reason));
+}
+
+/// <summary>Why a signed webhook was not applied: it does not match the payment it names.</summary>
+internal enum WebhookRejection
+{
+    /// <summary>The payment has no intent from the gateway's answer to the charge, so nothing to match.</summary>
+    NoIntent,
+
+    /// <summary>The webhook is about another intent than the one the charge created.</summary>
+    OtherIntent,
+
+    /// <summary>The intent's amount is not the payment's.</summary>
+    OtherAmount,
+
+    /// <summary>The intent's currency is not the payment's.</summary>
+    OtherCurrency,
+}
+
+/// <summary>What a signed webhook does to a payment: a decision, or a rejection that changes nothing.</summary>
+internal abstract record WebhookVerdict
+{
+    private WebhookVerdict()
+    {
+    }
+
+    public sealed record Applied(Decision Decision) : WebhookVerdict;
+
+    public sealed record Rejected(WebhookRejection Reason) : WebhookVerdict
+    {
+        /// <summary>The reason as a stable tag for logs and metrics: <c>no-intent</c>, <c>other-intent</c> ….</summary>
+        public string Tag => Reason switch
+        {
+            WebhookRejection.NoIntent => "no-intent",
+            WebhookRejection.OtherIntent => "other-intent",
+            WebhookRejection.OtherAmount => "other-amount",
+            WebhookRejection.OtherCurrency => "other-currency",
+            _ => "unknown",
+        };
+    }
 }
 
 /// <summary>A payment after a fact, and the event the fact causes (none when nothing happened).</summary>

@@ -39,6 +39,8 @@ public static class PaymentsModule
                 $"Payments:WebhookSecret is required: the key (at least {PaymentsOptions.MinWebhookSecretLength} characters) the gateway signs its webhooks with.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<PaymentsMetrics>();
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<PaymentDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<PaymentDispatcher>());

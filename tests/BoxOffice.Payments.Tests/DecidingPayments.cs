@@ -129,18 +129,28 @@ public sealed class DecidingPayments
         decision.Event.ShouldBeNull();
     }
 
+    private static Decision Applied(WebhookVerdict verdict) => verdict.ShouldBeOfType<WebhookVerdict.Applied>().Decision;
+
     [Theory]
     [InlineData(nameof(PaymentStatus.RequiresAction))]
     [InlineData(nameof(PaymentStatus.Processing))]
-    public void A_succeeded_webhook_succeeds_an_open_payment(string status)
+    public void A_succeeded_webhook_for_the_charged_intent_succeeds_an_open_payment(string status)
     {
-        var payment = In(Enum.Parse<PaymentStatus>(status)) with { IntentId = null };
+        var payment = In(Enum.Parse<PaymentStatus>(status));
 
-        var decision = payment.WebhookReceived("payment_intent.succeeded", "pi_9", Now);
+        var decision = Applied(payment.WebhookReceived("payment_intent.succeeded", "pi_1", 5000, "EUR", Now));
 
         decision.Payment.Status.ShouldBe(PaymentStatus.Succeeded);
-        decision.Payment.IntentId.ShouldBe("pi_9");
+        decision.Payment.IntentId.ShouldBe("pi_1");
         decision.Event.ShouldBe(new PaymentSucceeded(payment.Id, payment.ReservationId, payment.UserId, 5000, "EUR"));
+    }
+
+    [Fact]
+    public void The_currency_of_a_webhook_matches_whatever_its_case()
+    {
+        var payment = In(PaymentStatus.RequiresAction);
+
+        Applied(payment.WebhookReceived("payment_intent.succeeded", "pi_1", 5000, "eur", Now)).Payment.Status.ShouldBe(PaymentStatus.Succeeded);
     }
 
     [Fact]
@@ -148,10 +158,39 @@ public sealed class DecidingPayments
     {
         var payment = In(PaymentStatus.RequiresAction);
 
-        var decision = payment.WebhookReceived("payment_intent.payment_failed", "pi_1", Now);
+        var decision = Applied(payment.WebhookReceived("payment_intent.payment_failed", "pi_1", 5000, "EUR", Now));
 
         decision.Payment.Status.ShouldBe(PaymentStatus.Failed);
         decision.Event.ShouldBe(new PaymentFailed(payment.Id, payment.ReservationId, payment.UserId, "payment authentication failed"));
+    }
+
+    [Theory]
+    [InlineData("pi_other", 5000L, "EUR", nameof(WebhookRejection.OtherIntent))]
+    [InlineData(null, 5000L, "EUR", nameof(WebhookRejection.OtherIntent))]
+    [InlineData("pi_1", 1L, "EUR", nameof(WebhookRejection.OtherAmount))]
+    [InlineData("pi_1", null, "EUR", nameof(WebhookRejection.OtherAmount))]
+    [InlineData("pi_1", 5000L, "USD", nameof(WebhookRejection.OtherCurrency))]
+    [InlineData("pi_1", 5000L, null, nameof(WebhookRejection.OtherCurrency))]
+    public void A_webhook_that_does_not_match_the_payment_is_rejected_and_changes_nothing(string? intentId, long? amount, string? currency, string rejection)
+    {
+        var reason = Enum.Parse<WebhookRejection>(rejection);
+        foreach (var type in new[] { "payment_intent.succeeded", "payment_intent.payment_failed" })
+        {
+            var payment = In(PaymentStatus.RequiresAction);
+
+            payment.WebhookReceived(type, intentId, amount, currency, Now).ShouldBe(new WebhookVerdict.Rejected(reason));
+        }
+    }
+
+    [Theory]
+    [InlineData(nameof(PaymentStatus.RequiresAction))]
+    [InlineData(nameof(PaymentStatus.Processing))]
+    public void A_payment_with_no_intent_from_the_charge_accepts_no_webhook(string status)
+    {
+        var payment = In(Enum.Parse<PaymentStatus>(status)) with { IntentId = null };
+
+        payment.WebhookReceived("payment_intent.succeeded", "pi_9", 5000, "EUR", Now)
+            .ShouldBe(new WebhookVerdict.Rejected(WebhookRejection.NoIntent));
     }
 
     [Theory]
@@ -165,7 +204,7 @@ public sealed class DecidingPayments
     {
         var payment = In(Enum.Parse<PaymentStatus>(status));
 
-        var decision = payment.WebhookReceived(type, "pi_1", Now);
+        var decision = Applied(payment.WebhookReceived(type, "pi_1", 5000, "EUR", Now));
 
         decision.Payment.ShouldBe(payment);
         decision.Event.ShouldBeNull();

@@ -1,5 +1,8 @@
 using System.Net;
 using BoxOffice.Host.Tests.Support;
+using BoxOffice.Payments;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace BoxOffice.Host.Tests.Paying;
 
@@ -24,5 +27,38 @@ public sealed class ForgedWebhooks(HostFixture fixture) : IClassFixture<HostFixt
         after.PaymentStatus().ShouldBe("RequiresAction");
         after["tickets"]!.AsArray().ShouldBeEmpty();
         (await App.LedgerAsync(id)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_correctly_signed_webhook_for_another_intent_amount_or_currency_changes_nothing_and_the_matching_one_still_works()
+    {
+        var (_, type) = await App.CreateEventAsync(price: 4_500);
+        using var buyer = await App.BuyerAsync();
+        var id = await buyer.ReserveAcceptedAsync(type, 2, "tok_threeDSecureRequired");
+        var waiting = await buyer.UntilAsync(id, r => r.PaymentStatus() == "RequiresAction", "the payment asks for the challenge");
+        var intent = Webhooks.IntentId(waiting);
+        var secret = App.Services.GetRequiredService<IOptions<PaymentsOptions>>().Value.WebhookSecret!;
+
+        byte[][] mismatches =
+        [
+            Webhooks.Succeeded(id, "pi_someoneElsesIntent", 9_000, "EUR"),
+            Webhooks.Succeeded(id, intent, 1, "EUR"),
+            Webhooks.Succeeded(id, intent, 9_000, "USD"),
+        ];
+        foreach (var body in mismatches)
+        {
+            using var response = await App.PostSignedAsync(secret, body);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        var after = await buyer.ReservationAsync(id);
+        after.Status().ShouldBe("Pending");
+        after.PaymentStatus().ShouldBe("RequiresAction");
+        after["tickets"]!.AsArray().ShouldBeEmpty();
+
+        using var browser = new HttpClient();
+        (await browser.PostAsync(new Uri(waiting["challengeUrl"]!.GetValue<string>()), new FormUrlEncodedContent([new("code", "123456")]), TestContext.Current.CancellationToken))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await buyer.UntilAsync(id, r => r.Status() == "Acquired", "the reservation is acquired"))["tickets"]!.AsArray().Count.ShouldBe(2);
     }
 }
