@@ -69,6 +69,7 @@ public static class PaymentGatewayApp
         var payments = api.MapGroup("").AddEndpointFilter<SimulatedConditionsFilter>();
         payments.MapCreatePaymentIntent();
         payments.MapGetPaymentIntent();
+        payments.MapCancelPaymentIntent();
         payments.MapCreateRefund();
         api.MapGetLedger();
         app.MapChallenge();
