@@ -19,13 +19,22 @@ internal enum PaymentStatus
     Refunding,
 
     Refunded,
+
+    /// <summary>
+    /// The hold ended while the buyer's challenge was awaited: cancelling the gateway's intent is
+    /// due or under way, so that the challenge can no longer take the money.
+    /// </summary>
+    Cancelling,
+
+    /// <summary>The gateway cancelled the intent; nothing was charged.</summary>
+    Cancelled,
 }
 
 /// <summary>
 /// One payment per reservation and the pure decisions about it: each takes a fact (an event, a
 /// gateway answer, a webhook) and returns the payment after it with the event it causes. The
 /// callers do the I/O; nothing here touches the database, the gateway or the clock.
-/// <c>Attempts</c> counts the gateway calls of the current step (the charge, then the refund);
+/// <c>Attempts</c> counts the gateway calls of the current step (the charge, then the refund or the cancel);
 /// <c>NextAttemptAt</c> is when the dispatcher calls the gateway next, null when nothing is due.
 /// </summary>
 internal sealed record Payment(
@@ -65,7 +74,7 @@ internal sealed record Payment(
 
     /// <summary>True when the dispatcher owes the gateway a call for this payment at <paramref name="now"/>.</summary>
     public bool IsDue(DateTimeOffset now) =>
-        Status is PaymentStatus.Processing or PaymentStatus.Refunding && NextAttemptAt <= now;
+        Status is PaymentStatus.Processing or PaymentStatus.Refunding or PaymentStatus.Cancelling && NextAttemptAt <= now;
 
     /// <summary>
     /// Records a call about to be made. The next attempt is pushed out before the call, so a call
@@ -129,7 +138,9 @@ internal sealed record Payment(
             return new WebhookVerdict.Rejected(WebhookRejection.OtherCurrency);
         }
 
-        if (Status is not (PaymentStatus.Processing or PaymentStatus.RequiresAction))
+        // Cancelling included: the buyer may have paid just before the cancel reached the gateway,
+        // and this webhook, acknowledged, is not sent again. Money taken is then money refunded.
+        if (Status is not (PaymentStatus.Processing or PaymentStatus.RequiresAction or PaymentStatus.Cancelling))
         {
             return new WebhookVerdict.Applied(Decision.Unchanged(this));
         }
@@ -140,6 +151,40 @@ internal sealed record Payment(
             "payment_intent.payment_failed" => Fail(IntentId, AuthenticationFailed, now),
             _ => Decision.Unchanged(this),
         });
+    }
+
+    /// <summary>
+    /// Tickets released the reservation. Its hold expired or the buyer cancelled while the gateway
+    /// still waits for the buyer's challenge: the intent is cancelled, so that answering the
+    /// challenge later takes no money. Any other payment is left alone (a payment in flight that
+    /// lands late is refunded when Tickets asks).
+    /// </summary>
+    public Decision TicketsReleased(ReleaseReason reason, DateTimeOffset now) =>
+        Status == PaymentStatus.RequiresAction && IntentId is not null && reason is ReleaseReason.Expired or ReleaseReason.Cancelled
+            ? new(this with { Status = PaymentStatus.Cancelling, Attempts = 0, NextAttemptAt = now, UpdatedAt = now }, null)
+            : Decision.Unchanged(this);
+
+    /// <summary>The gateway's answer to cancelling the intent.</summary>
+    public Decision CancelAnswered(CancelResult result, DateTimeOffset now, TimeSpan maxDelay)
+    {
+        // A webhook may have settled the payment meanwhile; it has the last word.
+        if (Status != PaymentStatus.Cancelling)
+        {
+            return Decision.Unchanged(this);
+        }
+
+        return result switch
+        {
+            CancelResult.Canceled => new(this with { Status = PaymentStatus.Cancelled, NextAttemptAt = null, FailureReason = null, UpdatedAt = now }, null),
+            // The buyer passed the challenge before the cancel arrived: the money is taken. The
+            // payment waits for the gateway's succeeded webhook as before; Tickets, whose hold has
+            // ended, then asks for the refund.
+            CancelResult.NotCancellable n => new(this with { Status = PaymentStatus.RequiresAction, NextAttemptAt = null, FailureReason = n.Message, UpdatedAt = now }, null),
+            // Refused for good (the gateway does not know the intent): asking again changes nothing.
+            CancelResult.Rejected r => new(this with { FailureReason = r.Message, NextAttemptAt = null, UpdatedAt = now }, null),
+            CancelResult.Unknown => new(this with { NextAttemptAt = now + RetryDelay(Attempts, maxDelay), UpdatedAt = now }, null),
+            _ => throw new ArgumentOutOfRangeException(nameof(result), result, "Unknown cancel result."),
+        };
     }
 
     /// <summary>Tickets asked for the money back. Only a succeeded payment has anything to refund.</summary>

@@ -1,5 +1,6 @@
 using BoxOffice.Contracts.Tickets;
 using BoxOffice.Messaging.Hosting;
+using BoxOffice.Payments.Cancelling;
 using BoxOffice.Payments.Charging;
 using BoxOffice.Payments.Gateway;
 using BoxOffice.Payments.Refunding;
@@ -22,8 +23,8 @@ namespace BoxOffice.Payments;
 public static class PaymentsModule
 {
     /// <summary>
-    /// Adds the <c>payments</c> database and consumer (of <c>TicketsHeld</c> and
-    /// <c>RefundRequested</c>), the gateway client and the dispatcher that calls it, with options
+    /// Adds the <c>payments</c> database and consumer (of <c>TicketsHeld</c>, <c>RefundRequested</c>
+    /// and <c>TicketsReleased</c>), the gateway client and the dispatcher that calls it, with options
     /// from the <c>Payments</c> section (<c>GatewayUrl</c> and <c>WebhookSecret</c> are required), validated at start.
     /// </summary>
     public static MessagingBuilder AddPayments(this MessagingBuilder messaging, IConfiguration configuration)
@@ -80,7 +81,8 @@ public static class PaymentsModule
             .AddDatabase(PaymentsSchema.Database, PaymentsSchema.Migrations)
             .AddConsumer("payments", PaymentsSchema.Database, c => c
                 .Handle<TicketsHeld, ChargeOnTicketsHeld>()
-                .Handle<RefundRequested, RefundOnRefundRequested>());
+                .Handle<RefundRequested, RefundOnRefundRequested>()
+                .Handle<TicketsReleased, CancelOnTicketsReleased>());
     }
 
     private static bool IsStrongSecret(string? secret) =>

@@ -271,4 +271,85 @@ public sealed class DecidingPayments
         decision.Payment.IsDue(Now.AddDays(1)).ShouldBeFalse();
         decision.Event.ShouldBeNull();
     }
+
+    [Theory]
+    [InlineData(nameof(ReleaseReason.Expired))]
+    [InlineData(nameof(ReleaseReason.Cancelled))]
+    public void A_hold_ending_while_the_challenge_is_awaited_makes_cancelling_the_intent_due(string reason)
+    {
+        var payment = In(PaymentStatus.RequiresAction);
+
+        var decision = payment.TicketsReleased(Enum.Parse<ReleaseReason>(reason), Now);
+
+        decision.Payment.Status.ShouldBe(PaymentStatus.Cancelling);
+        decision.Payment.IntentId.ShouldBe("pi_1");
+        decision.Payment.Attempts.ShouldBe(0);
+        decision.Payment.IsDue(Now).ShouldBeTrue();
+        decision.Event.ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData(nameof(PaymentStatus.RequiresAction), nameof(ReleaseReason.PaymentFailed))]
+    [InlineData(nameof(PaymentStatus.Processing), nameof(ReleaseReason.Expired))]
+    [InlineData(nameof(PaymentStatus.Succeeded), nameof(ReleaseReason.Expired))]
+    [InlineData(nameof(PaymentStatus.Failed), nameof(ReleaseReason.Cancelled))]
+    [InlineData(nameof(PaymentStatus.Cancelling), nameof(ReleaseReason.Expired))]
+    [InlineData(nameof(PaymentStatus.Cancelled), nameof(ReleaseReason.Expired))]
+    public void A_release_of_a_payment_not_awaiting_its_challenge_or_for_a_failed_payment_is_ignored(string status, string reason)
+    {
+        var payment = In(Enum.Parse<PaymentStatus>(status));
+
+        payment.TicketsReleased(Enum.Parse<ReleaseReason>(reason), Now).ShouldBe(Decision.Unchanged(payment));
+    }
+
+    [Fact]
+    public void The_gateway_cancelling_the_intent_cancels_the_payment_without_an_event()
+    {
+        var payment = In(PaymentStatus.RequiresAction).TicketsReleased(ReleaseReason.Expired, Now).Payment.AttemptStarted(Now, MaxDelay);
+
+        var decision = payment.CancelAnswered(new CancelResult.Canceled(), Now, MaxDelay);
+
+        decision.Payment.Status.ShouldBe(PaymentStatus.Cancelled);
+        decision.Payment.NextAttemptAt.ShouldBeNull();
+        decision.Event.ShouldBeNull();
+    }
+
+    [Fact]
+    public void A_cancel_with_no_known_outcome_is_asked_again_later()
+    {
+        var payment = In(PaymentStatus.RequiresAction).TicketsReleased(ReleaseReason.Expired, Now).Payment.AttemptStarted(Now, MaxDelay);
+
+        var decision = payment.CancelAnswered(new CancelResult.Unknown("HTTP 503"), Now, MaxDelay);
+
+        decision.Payment.Status.ShouldBe(PaymentStatus.Cancelling);
+        decision.Payment.NextAttemptAt.ShouldBe(Now + TimeSpan.FromSeconds(1));
+        decision.Event.ShouldBeNull();
+    }
+
+    [Fact]
+    public void An_intent_the_buyer_paid_before_the_cancel_waits_for_its_webhook_and_then_succeeds()
+    {
+        var cancelling = In(PaymentStatus.RequiresAction).TicketsReleased(ReleaseReason.Expired, Now).Payment.AttemptStarted(Now, MaxDelay);
+
+        var refused = cancelling.CancelAnswered(new CancelResult.NotCancellable("status of succeeded"), Now, MaxDelay).Payment;
+        var decision = Applied(refused.WebhookReceived("payment_intent.succeeded", "pi_1", 5000, "EUR", Now));
+
+        refused.Status.ShouldBe(PaymentStatus.RequiresAction);
+        refused.IsDue(Now.AddHours(1)).ShouldBeFalse();
+        decision.Payment.Status.ShouldBe(PaymentStatus.Succeeded);
+        decision.Event.ShouldBe(new PaymentSucceeded(cancelling.Id, cancelling.ReservationId, cancelling.UserId, 5000, "EUR"));
+    }
+
+    [Fact]
+    public void A_succeeded_webhook_landing_while_the_cancel_is_under_way_wins_and_the_cancel_answer_changes_nothing()
+    {
+        var cancelling = In(PaymentStatus.RequiresAction).TicketsReleased(ReleaseReason.Cancelled, Now).Payment.AttemptStarted(Now, MaxDelay);
+
+        var succeeded = Applied(cancelling.WebhookReceived("payment_intent.succeeded", "pi_1", 5000, "EUR", Now));
+        var late = succeeded.Payment.CancelAnswered(new CancelResult.NotCancellable("status of succeeded"), Now, MaxDelay);
+
+        succeeded.Payment.Status.ShouldBe(PaymentStatus.Succeeded);
+        succeeded.Event.ShouldBeOfType<PaymentSucceeded>();
+        late.ShouldBe(Decision.Unchanged(succeeded.Payment));
+    }
 }

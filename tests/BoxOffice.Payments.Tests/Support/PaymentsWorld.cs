@@ -106,13 +106,25 @@ internal sealed class PaymentsWorld : IAsyncDisposable
     {
         await using var connection = await Database("payments").OpenReadAsync(TestContext.Current.CancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT status, attempts, intent_id, (SELECT COUNT(*) FROM payments) FROM payments WHERE reservation_id = @r";
+        command.CommandText = "SELECT status, attempts, intent_id, (SELECT COUNT(*) FROM payments), failure_reason FROM payments WHERE reservation_id = @r";
         command.With("@r", reservationId.ToString("D"));
         await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
         return await reader.ReadAsync(TestContext.Current.CancellationToken)
-            ? new PaymentRow(reader.GetString(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt32(3))
+            ? new PaymentRow(reader.GetString(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4))
             : null;
     }
+
+    /// <summary>The gateway keeps its webhooks pending (as if Payments were unreachable) until <see cref="DeliverWebhooks"/>.</summary>
+    public void HoldWebhooks() => _gateway!.Services.GetRequiredService<WebhookTarget>().Url = null;
+
+    /// <summary>The gateway sends its webhooks to Payments again, the held ones at their next retry.</summary>
+    public void DeliverWebhooks() => _gateway!.Services.GetRequiredService<WebhookTarget>().Url = WebhookUrl;
+
+    /// <summary>The status of a payment intent as the gateway's API shows it.</summary>
+    public async Task<string> IntentStatusAsync(string intentId) =>
+        (await Http.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri(GatewayUrl, $"/v1/payment_intents/{intentId}"), TestContext.Current.CancellationToken))
+            .GetProperty("status").GetString()!;
 
     public async Task<List<LedgerEntry>> LedgerAsync(Guid reservationId) =>
         await Http.GetFromJsonAsync<List<LedgerEntry>>(
@@ -207,6 +219,6 @@ internal sealed class PaymentsWorld : IAsyncDisposable
 
 internal sealed record LoggedEvent(long Sequence, string Type, Guid CorrelationId, string Payload);
 
-internal sealed record PaymentRow(string Status, int Attempts, string? IntentId, int PaymentsInAll);
+internal sealed record PaymentRow(string Status, int Attempts, string? IntentId, int PaymentsInAll, string? FailureReason);
 
 internal sealed record LedgerEntry(string Kind, string Id, string PaymentIntent, long Amount, string Currency, Guid? ReservationId, DateTimeOffset At);
