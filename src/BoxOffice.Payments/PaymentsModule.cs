@@ -1,5 +1,6 @@
 using BoxOffice.Contracts.Tickets;
 using BoxOffice.Messaging.Hosting;
+using BoxOffice.Payments.Cancelling;
 using BoxOffice.Payments.Charging;
 using BoxOffice.Payments.Gateway;
 using BoxOffice.Payments.Refunding;
@@ -22,9 +23,9 @@ namespace BoxOffice.Payments;
 public static class PaymentsModule
 {
     /// <summary>
-    /// Adds the <c>payments</c> database and consumer (of <c>TicketsHeld</c> and
-    /// <c>RefundRequested</c>), the gateway client and the dispatcher that calls it, with options
-    /// from the <c>Payments</c> section (<c>GatewayUrl</c> is required), validated at start.
+    /// Adds the <c>payments</c> database and consumer (of <c>TicketsHeld</c>, <c>RefundRequested</c>
+    /// and <c>TicketsReleased</c>), the gateway client and the dispatcher that calls it, with options
+    /// from the <c>Payments</c> section (<c>GatewayUrl</c> and <c>WebhookSecret</c> are required), validated at start.
     /// </summary>
     public static MessagingBuilder AddPayments(this MessagingBuilder messaging, IConfiguration configuration)
     {
@@ -35,8 +36,12 @@ public static class PaymentsModule
             .Bind(configuration.GetSection(PaymentsOptions.Section))
             .ValidateDataAnnotations()
             .Validate(o => o.GatewayUrl is { IsAbsoluteUri: true }, "Payments:GatewayUrl must be an absolute URL.")
+            .Validate(o => IsStrongSecret(o.WebhookSecret),
+                $"Payments:WebhookSecret is required: the key (at least {PaymentsOptions.MinWebhookSecretLength} characters) the gateway signs its webhooks with.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<PaymentsMetrics>();
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<PaymentDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<PaymentDispatcher>());
@@ -76,8 +81,12 @@ public static class PaymentsModule
             .AddDatabase(PaymentsSchema.Database, PaymentsSchema.Migrations)
             .AddConsumer("payments", PaymentsSchema.Database, c => c
                 .Handle<TicketsHeld, ChargeOnTicketsHeld>()
-                .Handle<RefundRequested, RefundOnRefundRequested>());
+                .Handle<RefundRequested, RefundOnRefundRequested>()
+                .Handle<TicketsReleased, CancelOnTicketsReleased>());
     }
+
+    private static bool IsStrongSecret(string? secret) =>
+        !string.IsNullOrWhiteSpace(secret) && secret.Trim().Length >= PaymentsOptions.MinWebhookSecretLength;
 
     /// <summary>Maps the gateway's webhook, <c>POST /api/payments/webhook</c> (anonymous, signature-checked).</summary>
     public static IEndpointRouteBuilder MapPayments(this IEndpointRouteBuilder endpoints)

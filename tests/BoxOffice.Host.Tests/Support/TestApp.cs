@@ -149,6 +149,15 @@ public sealed class TestApp : IAsyncDisposable
         return (JsonArray)JsonNode.Parse(await client.GetStringAsync(new Uri($"/v1/ledger?reservationId={reservationId}", UriKind.Relative), TestContext.Current.CancellationToken))!;
     }
 
+    /// <summary>The status of a payment intent as the gateway's API shows it (<c>requires_action</c>, <c>canceled</c> …).</summary>
+    public async Task<string> IntentStatusAsync(string intentId)
+    {
+        var gateway = new Uri(Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["Payments:GatewayUrl"]!);
+        using var client = new HttpClient { BaseAddress = gateway };
+        var intent = JsonNode.Parse(await client.GetStringAsync(new Uri($"/v1/payment_intents/{intentId}", UriKind.Relative), TestContext.Current.CancellationToken))!;
+        return intent["status"]!.GetValue<string>();
+    }
+
     /// <summary>Waits, through the operators' API, until every subscription of a consumer has reached its log's head.</summary>
     public static async Task CaughtUpAsync(HttpClient organizer, string consumer)
     {

@@ -17,6 +17,9 @@ internal static class Scenario
     public static Task RefundAsync(this PaymentsWorld world, TicketsHeld held) =>
         world.PublishAsync(new RefundRequested(held.ReservationId, held.UserId, held.Amount, held.Currency, "reservation expired"), held.ReservationId);
 
+    public static Task ReleaseAsync(this PaymentsWorld world, TicketsHeld held, ReleaseReason reason) =>
+        world.PublishAsync(new TicketsReleased(held.ReservationId, held.UserId, held.EventId, held.TicketTypeId, held.Quantity, reason, "test"), held.ReservationId);
+
     /// <summary>Waits until the payments log holds an event of <typeparamref name="T"/> for the reservation, and returns it.</summary>
     public static async Task<T> OutcomeAsync<T>(this PaymentsWorld world, TicketsHeld held, TimeSpan? timeout = null) where T : IEvent<T>
     {
