@@ -48,6 +48,7 @@ public sealed class ExpiringHolds
         var after = await buyer.ReservationAsync(id);
         after.Status().ShouldBe("Expired");
         after.PaymentStatus().ShouldNotBe("Refunded");
+        after["challengeUrl"].ShouldBeNull("a final reservation offers no challenge to answer");
         (await app.AvailableAsync(eventId)).ShouldBe(10);
     }
 
