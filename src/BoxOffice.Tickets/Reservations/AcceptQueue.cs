@@ -155,7 +155,8 @@ internal sealed partial class AcceptQueue(
 
         var id = Guid.CreateVersion7(now);
         var expiresAt = now + options.Value.HoldDuration;
-        var amount = type!.Price * request.Quantity;
+        // CheckReserve refused any total that does not fit; checked all the same, so a rule change can only fail loudly.
+        var amount = checked(type!.Price * request.Quantity);
         var held = await tx.Command("UPDATE ticket_types SET held = held + @quantity WHERE id = @id AND capacity - held - sold >= @quantity")
             .With("@quantity", request.Quantity).With("@id", type.Id.ToString()).ExecuteNonQueryAsync(ct);
         if (held != 1)

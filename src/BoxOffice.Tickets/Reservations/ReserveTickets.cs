@@ -89,6 +89,10 @@ internal static class ReserveTickets
         {
             ["quantity"] = [string.Create(CultureInfo.InvariantCulture, $"At most {refused.Type!.MaxPerOrder} tickets of this type per order.")],
         }),
+        Refusal.AmountOutOfRange => Problems.Validation(new Dictionary<string, string[]>
+        {
+            ["quantity"] = [string.Create(CultureInfo.InvariantCulture, $"{quantity} tickets of this type come to more than can be charged in one order.")],
+        }),
         Refusal.SalesClosed => Problems.Result(StatusCodes.Status409Conflict, "sales-closed", "Sales closed",
             "The event has started; tickets are no longer sold."),
         Refusal.AgeRestricted => Problems.Result(StatusCodes.Status403Forbidden, "age-restricted", "Age restricted",
