@@ -10,13 +10,13 @@ using Microsoft.Extensions.Options;
 
 namespace BoxOffice.Tickets.Reservations;
 
-/// <summary>A reserve request waiting for the group commit.</summary>
+/// <summary>A reserve request waiting for the group commit; its payment token is already sealed (off the writer).</summary>
 internal sealed record PendingReserve(
     Guid UserId,
     DateOnly? BirthDate,
     Guid TicketTypeId,
     int Quantity,
-    string PaymentToken,
+    string SealedPaymentToken,
     string? IdempotencyKey,
     string? RequestHash)
 {
@@ -177,7 +177,7 @@ internal sealed partial class AcceptQueue(
             .With("@key", request.IdempotencyKey).With("@hash", request.RequestHash)
             .ExecuteNonQueryAsync(ct);
         tx.Publish(
-            new TicketsHeld(id, request.UserId, type.EventId, type.Id, request.Quantity, amount, type.Currency, request.PaymentToken, expiresAt),
+            new TicketsHeld(id, request.UserId, type.EventId, type.Id, request.Quantity, amount, type.Currency, request.SealedPaymentToken, expiresAt),
             correlationId: id);
         return new ReserveOutcome.Accepted(id, ReservationStatus.Pending, expiresAt);
     }
