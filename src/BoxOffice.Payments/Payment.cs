@@ -57,11 +57,19 @@ internal sealed record Payment(
 
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
 
-    public static Payment Start(TicketsHeld held, Guid paymentId, DateTimeOffset now)
+    public const string TokenUnreadable = "the payment token could not be read";
+
+    /// <summary>
+    /// Tickets are held: a charge is due at once with <paramref name="paymentToken"/>, the held
+    /// event's sealed token as Payments opened it; null when it could not be opened, which fails
+    /// the payment (no charge can be made) instead of retrying forever.
+    /// </summary>
+    public static Decision Start(TicketsHeld held, string? paymentToken, Guid paymentId, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(held);
-        return new(paymentId, held.ReservationId, held.UserId, held.Amount, held.Currency, held.PaymentToken,
+        var payment = new Payment(paymentId, held.ReservationId, held.UserId, held.Amount, held.Currency, paymentToken ?? string.Empty,
             PaymentStatus.Processing, null, null, null, 0, now, now, now);
+        return paymentToken is null ? payment.Fail(null, TokenUnreadable, now) : new(payment, null);
     }
 
     /// <summary>Capped exponential backoff after <paramref name="attempts"/> calls: 1 s, 2 s, 4 s … up to <paramref name="max"/>.</summary>

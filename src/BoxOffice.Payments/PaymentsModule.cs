@@ -6,11 +6,14 @@ using BoxOffice.Payments.Gateway;
 using BoxOffice.Payments.Refunding;
 using BoxOffice.Payments.Storage;
 using BoxOffice.Payments.Webhooks;
+using BoxOffice.ServiceDefaults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 
@@ -42,6 +45,9 @@ public static class PaymentsModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<PaymentsMetrics>();
+        // The only key that opens buyers' payment tokens; Tickets gets its public half.
+        services.TryAddSingleton(sp => PaymentTokenPrivateKey.Load(
+            configuration, sp.GetRequiredService<IHostEnvironment>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PaymentsModule).FullName!)));
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<PaymentDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<PaymentDispatcher>());

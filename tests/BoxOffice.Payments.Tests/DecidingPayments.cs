@@ -13,23 +13,35 @@ public sealed class DecidingPayments
 
     private static readonly TicketsHeld Held = new(
         Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(),
-        2, 5000, "EUR", "tok_visa", Now.AddMinutes(10));
+        2, 5000, "EUR", "rsa-oaep-sha256:sealed", Now.AddMinutes(10));
 
-    private static Payment Processing() => Payment.Start(Held, Guid.CreateVersion7(Now), Now).AttemptStarted(Now, MaxDelay);
+    private static Payment Processing() => Payment.Start(Held, "tok_visa", Guid.CreateVersion7(Now), Now).Payment.AttemptStarted(Now, MaxDelay);
 
     private static Payment In(PaymentStatus status) => Processing() with { Status = status, IntentId = "pi_1", NextAttemptAt = null };
 
     [Fact]
     public void A_held_reservation_starts_a_payment_that_is_due_at_once()
     {
-        var payment = Payment.Start(Held, Guid.CreateVersion7(Now), Now);
+        var (payment, @event) = Payment.Start(Held, "tok_visa", Guid.CreateVersion7(Now), Now);
 
+        @event.ShouldBeNull();
         payment.Status.ShouldBe(PaymentStatus.Processing);
         payment.ReservationId.ShouldBe(Held.ReservationId);
         payment.Amount.ShouldBe(5000);
         payment.Token.ShouldBe("tok_visa");
         payment.Attempts.ShouldBe(0);
         payment.IsDue(Now).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void A_held_reservation_whose_token_cannot_be_opened_fails_at_once_with_the_reason()
+    {
+        var (payment, @event) = Payment.Start(Held, null, Guid.CreateVersion7(Now), Now);
+
+        payment.Status.ShouldBe(PaymentStatus.Failed);
+        payment.FailureReason.ShouldBe(Payment.TokenUnreadable);
+        payment.IsDue(Now).ShouldBeFalse();
+        @event.ShouldBe(new PaymentFailed(payment.Id, Held.ReservationId, Held.UserId, Payment.TokenUnreadable));
     }
 
     [Theory]
@@ -46,7 +58,7 @@ public sealed class DecidingPayments
     [Fact]
     public void An_attempt_is_counted_and_the_next_one_pushed_out_before_the_call()
     {
-        var started = Payment.Start(Held, Guid.CreateVersion7(Now), Now).AttemptStarted(Now, MaxDelay).AttemptStarted(Now, MaxDelay);
+        var started = Payment.Start(Held, "tok_visa", Guid.CreateVersion7(Now), Now).Payment.AttemptStarted(Now, MaxDelay).AttemptStarted(Now, MaxDelay);
 
         started.Attempts.ShouldBe(2);
         started.NextAttemptAt.ShouldBe(Now + TimeSpan.FromSeconds(2));

@@ -183,6 +183,7 @@ internal sealed class PaymentsWorld : IAsyncDisposable
         builder.Configuration["Payments:WebhookSecret"] = WebhookSecret;
         // Short waits between dispatches keep the retrying tests quick; the policy itself is tested without a host.
         builder.Configuration["Payments:MaxRetryDelay"] = "00:00:00.500";
+        builder.Configuration["Payments:TokenPrivateKey"] = Scenario.PrivateKeyPem;
         foreach (var (key, value) in _paymentsSettings)
         {
             builder.Configuration["Payments:" + key] = value;
