@@ -3,10 +3,12 @@ using BoxOffice.Bench.Messaging;
 
 // dotnet run -c Release --project bench/BoxOffice.Bench -- messaging [--events N] [--batch N] [--runs N] [--durability Full|Normal]
 // dotnet run -c Release --project bench/BoxOffice.Bench -- tokens --key <base64> --count N --out tokens.txt
+// dotnet run -c Release --project bench/BoxOffice.Bench -- seal [--count N]
 return args switch
 {
     ["messaging", .. var rest] => await MessagingThroughput.RunAsync(rest),
     ["tokens", .. var rest] => BuyerTokens.Run(rest),
+    ["seal", .. var rest] => PaymentTokenSealing.Run(rest),
     _ => Usage(),
 };
 
@@ -14,5 +16,6 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: BoxOffice.Bench messaging [--events 200000] [--batch 500] [--runs 3] [--durability Full|Normal]");
     Console.Error.WriteLine("       BoxOffice.Bench tokens --key <Auth:SigningKey, base64> [--count 300000] [--out tokens.txt]");
+    Console.Error.WriteLine("       BoxOffice.Bench seal [--count 2000]");
     return 2;
 }

@@ -19,6 +19,9 @@ public static class EmbeddedHost
     /// <summary>Serves <c>/openapi/v1.json</c> and <c>/scalar</c> outside Development too.</summary>
     public const string OpenApiEnabledKey = "OpenApi:Enabled";
 
+    /// <summary>The file in the data folder holding the generated webhook secret, when none is configured.</summary>
+    public const string WebhookSecretFile = "payments-webhook.secret";
+
     /// <summary>
     /// Starts the payment gateway simulator (a third party: its own web app and port, reached over
     /// HTTP), then builds the BoxOffice app wired to it. The caller runs the returned app.
@@ -39,6 +42,15 @@ public static class EmbeddedHost
 
         var dataDirectory = DataFolder.Resolve(builder.Configuration, builder.Environment);
         DataFolder.MakePrivate(dataDirectory);
+        if (string.IsNullOrWhiteSpace(builder.Configuration["Payments:WebhookSecret"]))
+        {
+            // Payments and its embedded gateway must share a key nobody else knows; one generated
+            // on first start and kept in the data folder survives restarts (pending webhooks stay valid).
+            using var loggers = LoggerFactory.Create(l => l.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole());
+            builder.Configuration["Payments:WebhookSecret"] = DataFolder.ReadOrCreateSecret(
+                dataDirectory, WebhookSecretFile, () => "whsec_" + DataFolder.RandomBase64(), loggers.CreateLogger(typeof(EmbeddedHost)));
+        }
+
         var gateway = await StartGatewayAsync(builder, dataDirectory);
         builder.Configuration["Payments:GatewayUrl"] = gateway.Urls.First();
 
@@ -116,6 +128,8 @@ public static class EmbeddedHost
             // The API's own lifetime lines are the ones a user reads; the simulator's would say them twice.
             g.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
             g.Configuration.AddInMemoryCollection(main.Configuration.GetSection("PaymentGateway").AsEnumerable());
+            // The embedded simulator signs with the key Payments checks, whatever else is configured.
+            g.Configuration["PaymentGateway:WebhookSecret"] = main.Configuration["Payments:WebhookSecret"];
             g.Configuration["PaymentGateway:DataDirectory"] = main.Configuration["PaymentGateway:DataDirectory"] ?? Path.Combine(dataDirectory, "gateway");
         });
         await gateway.StartAsync();

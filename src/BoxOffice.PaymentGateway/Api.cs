@@ -25,6 +25,11 @@ internal sealed record ApiResponse(int StatusCode, string Body) : IResult
     public static ApiResponse IdempotencyError() => Error(StatusCodes.Status400BadRequest, "idempotency_error",
         "This Idempotency-Key was first used with other parameters; use a new key for a new request.");
 
+    /// <summary>400 as Stripe answers an action the intent's status does not allow (cancelling a succeeded payment, say).</summary>
+    public static ApiResponse UnexpectedState(string message) =>
+        new(StatusCodes.Status400BadRequest, JsonSerializer.Serialize(
+            new { error = new { type = "invalid_request_error", code = "payment_intent_unexpected_state", message } }, Json));
+
     public static ApiResponse ApiError(string message) => Error(StatusCodes.Status500InternalServerError, "api_error", message);
 
     private static ApiResponse Error(int statusCode, string type, string message) =>

@@ -26,8 +26,11 @@ internal sealed class GatewayOptions
 
     public Uri? WebhookUrl { get; set; }
 
-    [Required]
-    public string WebhookSecret { get; set; } = "whsec_boxoffice_demo";
+    /// <summary>The shortest webhook secret accepted.</summary>
+    public const int MinWebhookSecretLength = 24;
+
+    /// <summary>The HMAC-SHA256 key webhooks are signed with. No default: a known key signs forgeries.</summary>
+    public string? WebhookSecret { get; set; }
 
     [Required]
     public string DataDirectory { get; set; } = "data";

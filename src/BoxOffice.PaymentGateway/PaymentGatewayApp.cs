@@ -46,6 +46,8 @@ public static class PaymentGatewayApp
             .ValidateDataAnnotations()
             .Validate(o => o.LatencyMedianMs == 0 || o.LatencyP99Ms >= o.LatencyMedianMs, "LatencyP99Ms must not be below LatencyMedianMs.")
             .Validate(o => o.WebhookUrl is null || o.WebhookUrl.IsAbsoluteUri, "WebhookUrl must be an absolute URL.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.WebhookSecret) && o.WebhookSecret.Trim().Length >= GatewayOptions.MinWebhookSecretLength,
+                $"PaymentGateway:WebhookSecret is required: the key (at least {GatewayOptions.MinWebhookSecretLength} characters) webhooks are signed with.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WebhookTarget>();
@@ -67,6 +69,7 @@ public static class PaymentGatewayApp
         var payments = api.MapGroup("").AddEndpointFilter<SimulatedConditionsFilter>();
         payments.MapCreatePaymentIntent();
         payments.MapGetPaymentIntent();
+        payments.MapCancelPaymentIntent();
         payments.MapCreateRefund();
         api.MapGetLedger();
         app.MapChallenge();

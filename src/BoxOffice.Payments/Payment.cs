@@ -19,13 +19,22 @@ internal enum PaymentStatus
     Refunding,
 
     Refunded,
+
+    /// <summary>
+    /// The hold ended while the buyer's challenge was awaited: cancelling the gateway's intent is
+    /// due or under way, so that the challenge can no longer take the money.
+    /// </summary>
+    Cancelling,
+
+    /// <summary>The gateway cancelled the intent; nothing was charged.</summary>
+    Cancelled,
 }
 
 /// <summary>
 /// One payment per reservation and the pure decisions about it: each takes a fact (an event, a
 /// gateway answer, a webhook) and returns the payment after it with the event it causes. The
 /// callers do the I/O; nothing here touches the database, the gateway or the clock.
-/// <c>Attempts</c> counts the gateway calls of the current step (the charge, then the refund);
+/// <c>Attempts</c> counts the gateway calls of the current step (the charge, then the refund or the cancel);
 /// <c>NextAttemptAt</c> is when the dispatcher calls the gateway next, null when nothing is due.
 /// </summary>
 internal sealed record Payment(
@@ -48,11 +57,19 @@ internal sealed record Payment(
 
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
 
-    public static Payment Start(TicketsHeld held, Guid paymentId, DateTimeOffset now)
+    public const string TokenUnreadable = "the payment token could not be read";
+
+    /// <summary>
+    /// Tickets are held: a charge is due at once with <paramref name="paymentToken"/>, the held
+    /// event's sealed token as Payments opened it; null when it could not be opened, which fails
+    /// the payment (no charge can be made) instead of retrying forever.
+    /// </summary>
+    public static Decision Start(TicketsHeld held, string? paymentToken, Guid paymentId, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(held);
-        return new(paymentId, held.ReservationId, held.UserId, held.Amount, held.Currency, held.PaymentToken,
+        var payment = new Payment(paymentId, held.ReservationId, held.UserId, held.Amount, held.Currency, paymentToken ?? string.Empty,
             PaymentStatus.Processing, null, null, null, 0, now, now, now);
+        return paymentToken is null ? payment.Fail(null, TokenUnreadable, now) : new(payment, null);
     }
 
     /// <summary>Capped exponential backoff after <paramref name="attempts"/> calls: 1 s, 2 s, 4 s … up to <paramref name="max"/>.</summary>
@@ -65,7 +82,7 @@ internal sealed record Payment(
 
     /// <summary>True when the dispatcher owes the gateway a call for this payment at <paramref name="now"/>.</summary>
     public bool IsDue(DateTimeOffset now) =>
-        Status is PaymentStatus.Processing or PaymentStatus.Refunding && NextAttemptAt <= now;
+        Status is PaymentStatus.Processing or PaymentStatus.Refunding or PaymentStatus.Cancelling && NextAttemptAt <= now;
 
     /// <summary>
     /// Records a call about to be made. The next attempt is pushed out before the call, so a call
@@ -100,19 +117,81 @@ internal sealed record Payment(
         };
     }
 
-    /// <summary>A signed webhook about this payment's intent.</summary>
-    public Decision WebhookReceived(string type, string? intentId, DateTimeOffset now)
+    /// <summary>
+    /// A signed webhook about an intent, for this payment. A valid signature says the gateway sent
+    /// it, not that it is about this payment: it is applied only when it names the intent this
+    /// payment stored from the gateway's answer to the charge, for the payment's amount and
+    /// currency. The stored intent id is never taken from a webhook.
+    /// </summary>
+    public WebhookVerdict WebhookReceived(string type, string? intentId, long? amount, string? currency, DateTimeOffset now)
     {
-        if (Status is not (PaymentStatus.Processing or PaymentStatus.RequiresAction))
+        if (IntentId is null)
+        {
+            return new WebhookVerdict.Rejected(WebhookRejection.NoIntent);
+        }
+
+        if (!string.Equals(intentId, IntentId, StringComparison.Ordinal))
+        {
+            return new WebhookVerdict.Rejected(WebhookRejection.OtherIntent);
+        }
+
+        if (amount != Amount)
+        {
+            return new WebhookVerdict.Rejected(WebhookRejection.OtherAmount);
+        }
+
+        // ISO currency codes are case-insensitive ("eur" is EUR), as the gateway treats them.
+        if (!string.Equals(currency, Currency, StringComparison.OrdinalIgnoreCase))
+        {
+            return new WebhookVerdict.Rejected(WebhookRejection.OtherCurrency);
+        }
+
+        // Cancelling included: the buyer may have paid just before the cancel reached the gateway,
+        // and this webhook, acknowledged, is not sent again. Money taken is then money refunded.
+        if (Status is not (PaymentStatus.Processing or PaymentStatus.RequiresAction or PaymentStatus.Cancelling))
+        {
+            return new WebhookVerdict.Applied(Decision.Unchanged(this));
+        }
+
+        return new WebhookVerdict.Applied(type switch
+        {
+            "payment_intent.succeeded" => Succeed(IntentId, now),
+            "payment_intent.payment_failed" => Fail(IntentId, AuthenticationFailed, now),
+            _ => Decision.Unchanged(this),
+        });
+    }
+
+    /// <summary>
+    /// Tickets released the reservation. Its hold expired or the buyer cancelled while the gateway
+    /// still waits for the buyer's challenge: the intent is cancelled, so that answering the
+    /// challenge later takes no money. Any other payment is left alone (a payment in flight that
+    /// lands late is refunded when Tickets asks).
+    /// </summary>
+    public Decision TicketsReleased(ReleaseReason reason, DateTimeOffset now) =>
+        Status == PaymentStatus.RequiresAction && IntentId is not null && reason is ReleaseReason.Expired or ReleaseReason.Cancelled
+            ? new(this with { Status = PaymentStatus.Cancelling, Attempts = 0, NextAttemptAt = now, UpdatedAt = now }, null)
+            : Decision.Unchanged(this);
+
+    /// <summary>The gateway's answer to cancelling the intent.</summary>
+    public Decision CancelAnswered(CancelResult result, DateTimeOffset now, TimeSpan maxDelay)
+    {
+        // A webhook may have settled the payment meanwhile; it has the last word.
+        if (Status != PaymentStatus.Cancelling)
         {
             return Decision.Unchanged(this);
         }
 
-        return type switch
+        return result switch
         {
-            "payment_intent.succeeded" => Succeed(intentId ?? IntentId, now),
-            "payment_intent.payment_failed" => Fail(intentId ?? IntentId, AuthenticationFailed, now),
-            _ => Decision.Unchanged(this),
+            CancelResult.Canceled => new(this with { Status = PaymentStatus.Cancelled, NextAttemptAt = null, FailureReason = null, UpdatedAt = now }, null),
+            // The buyer passed the challenge before the cancel arrived: the money is taken. The
+            // payment waits for the gateway's succeeded webhook as before; Tickets, whose hold has
+            // ended, then asks for the refund.
+            CancelResult.NotCancellable n => new(this with { Status = PaymentStatus.RequiresAction, NextAttemptAt = null, FailureReason = n.Message, UpdatedAt = now }, null),
+            // Refused for good (the gateway does not know the intent): asking again changes nothing.
+            CancelResult.Rejected r => new(this with { FailureReason = r.Message, NextAttemptAt = null, UpdatedAt = now }, null),
+            CancelResult.Unknown => new(this with { NextAttemptAt = now + RetryDelay(Attempts, maxDelay), UpdatedAt = now }, null),
+            _ => throw new ArgumentOutOfRangeException(nameof(result), result, "Unknown cancel result."),
         };
     }
 
@@ -150,6 +229,45 @@ internal sealed record Payment(
     private Decision Fail(string? intentId, string reason, DateTimeOffset now) => new(
         this with { Status = PaymentStatus.Failed, IntentId = intentId, NextAttemptAt = null, FailureReason = reason, UpdatedAt = now },
         new PaymentFailed(Id, ReservationId, UserId, reason));
+}
+
+/// <summary>Why a signed webhook was not applied: it does not match the payment it names.</summary>
+internal enum WebhookRejection
+{
+    /// <summary>The payment has no intent from the gateway's answer to the charge, so nothing to match.</summary>
+    NoIntent,
+
+    /// <summary>The webhook is about another intent than the one the charge created.</summary>
+    OtherIntent,
+
+    /// <summary>The intent's amount is not the payment's.</summary>
+    OtherAmount,
+
+    /// <summary>The intent's currency is not the payment's.</summary>
+    OtherCurrency,
+}
+
+/// <summary>What a signed webhook does to a payment: a decision, or a rejection that changes nothing.</summary>
+internal abstract record WebhookVerdict
+{
+    private WebhookVerdict()
+    {
+    }
+
+    public sealed record Applied(Decision Decision) : WebhookVerdict;
+
+    public sealed record Rejected(WebhookRejection Reason) : WebhookVerdict
+    {
+        /// <summary>The reason as a stable tag for logs and metrics: <c>no-intent</c>, <c>other-intent</c> ….</summary>
+        public string Tag => Reason switch
+        {
+            WebhookRejection.NoIntent => "no-intent",
+            WebhookRejection.OtherIntent => "other-intent",
+            WebhookRejection.OtherAmount => "other-amount",
+            WebhookRejection.OtherCurrency => "other-currency",
+            _ => "unknown",
+        };
+    }
 }
 
 /// <summary>A payment after a fact, and the event the fact causes (none when nothing happened).</summary>

@@ -1,15 +1,19 @@
 using BoxOffice.Contracts.Tickets;
 using BoxOffice.Messaging.Hosting;
+using BoxOffice.Payments.Cancelling;
 using BoxOffice.Payments.Charging;
 using BoxOffice.Payments.Gateway;
 using BoxOffice.Payments.Refunding;
 using BoxOffice.Payments.Storage;
 using BoxOffice.Payments.Webhooks;
+using BoxOffice.ServiceDefaults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 
@@ -22,9 +26,9 @@ namespace BoxOffice.Payments;
 public static class PaymentsModule
 {
     /// <summary>
-    /// Adds the <c>payments</c> database and consumer (of <c>TicketsHeld</c> and
-    /// <c>RefundRequested</c>), the gateway client and the dispatcher that calls it, with options
-    /// from the <c>Payments</c> section (<c>GatewayUrl</c> is required), validated at start.
+    /// Adds the <c>payments</c> database and consumer (of <c>TicketsHeld</c>, <c>RefundRequested</c>
+    /// and <c>TicketsReleased</c>), the gateway client and the dispatcher that calls it, with options
+    /// from the <c>Payments</c> section (<c>GatewayUrl</c> and <c>WebhookSecret</c> are required), validated at start.
     /// </summary>
     public static MessagingBuilder AddPayments(this MessagingBuilder messaging, IConfiguration configuration)
     {
@@ -35,8 +39,15 @@ public static class PaymentsModule
             .Bind(configuration.GetSection(PaymentsOptions.Section))
             .ValidateDataAnnotations()
             .Validate(o => o.GatewayUrl is { IsAbsoluteUri: true }, "Payments:GatewayUrl must be an absolute URL.")
+            .Validate(o => IsStrongSecret(o.WebhookSecret),
+                $"Payments:WebhookSecret is required: the key (at least {PaymentsOptions.MinWebhookSecretLength} characters) the gateway signs its webhooks with.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<PaymentsMetrics>();
+        // The only key that opens buyers' payment tokens; Tickets gets its public half.
+        services.TryAddSingleton(sp => PaymentTokenPrivateKey.Load(
+            configuration, sp.GetRequiredService<IHostEnvironment>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PaymentsModule).FullName!)));
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<PaymentDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<PaymentDispatcher>());
@@ -76,8 +87,12 @@ public static class PaymentsModule
             .AddDatabase(PaymentsSchema.Database, PaymentsSchema.Migrations)
             .AddConsumer("payments", PaymentsSchema.Database, c => c
                 .Handle<TicketsHeld, ChargeOnTicketsHeld>()
-                .Handle<RefundRequested, RefundOnRefundRequested>());
+                .Handle<RefundRequested, RefundOnRefundRequested>()
+                .Handle<TicketsReleased, CancelOnTicketsReleased>());
     }
+
+    private static bool IsStrongSecret(string? secret) =>
+        !string.IsNullOrWhiteSpace(secret) && secret.Trim().Length >= PaymentsOptions.MinWebhookSecretLength;
 
     /// <summary>Maps the gateway's webhook, <c>POST /api/payments/webhook</c> (anonymous, signature-checked).</summary>
     public static IEndpointRouteBuilder MapPayments(this IEndpointRouteBuilder endpoints)

@@ -11,9 +11,14 @@ internal sealed class PaymentsOptions
     [Required]
     public Uri? GatewayUrl { get; set; }
 
-    /// <summary>The HMAC-SHA256 key the gateway signs its webhooks with.</summary>
-    [Required]
-    public string WebhookSecret { get; set; } = "whsec_boxoffice_demo";
+    /// <summary>The shortest webhook secret accepted: anything shorter could be guessed.</summary>
+    public const int MinWebhookSecretLength = 24;
+
+    /// <summary>
+    /// The HMAC-SHA256 key the gateway signs its webhooks with, shared with the gateway only. There
+    /// is no default: a known key lets anyone forge a "payment succeeded" webhook.
+    /// </summary>
+    public string? WebhookSecret { get; set; }
 
     /// <summary>Most gateway calls in flight at once; due work beyond it waits in the database.</summary>
     [Range(1, 10_000)]

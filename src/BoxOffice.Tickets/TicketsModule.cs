@@ -1,5 +1,6 @@
 using BoxOffice.Contracts.Accounts;
 using BoxOffice.Contracts.Payments;
+using BoxOffice.Contracts.Tickets;
 using BoxOffice.Messaging.Hosting;
 using BoxOffice.ServiceDefaults;
 using BoxOffice.Tickets.Buyers;
@@ -13,6 +14,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BoxOffice.Tickets;
 
@@ -27,8 +29,11 @@ public static class TicketsModule
         ArgumentNullException.ThrowIfNull(messaging);
         var services = messaging.Services;
         services.AddOptions<TicketsOptions>().Bind(configuration.GetSection(TicketsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        // Tickets seals buyers' payment tokens and never opens them: it holds only Payments' public key.
+        services.TryAddSingleton(sp => PaymentTokenPublicKey.Load(configuration, sp.GetService<PaymentTokenPrivateKey>()));
         messaging
             .AddDatabase(Database, TicketsSchema.Migrations)
+            .AddUpcaster<TicketsHeldV1, TicketsHeld, SealTokenOfTicketsHeldV1>()
             .AddConsumer("tickets", Database, c => c
                 .Handle<PaymentSucceeded, AcquireOnPaymentSucceeded>()
                 .Handle<PaymentFailed, ReleaseOnPaymentFailed>()

@@ -11,6 +11,14 @@ internal sealed class TicketsOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan HoldDuration { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long a hold lasts at most once the payment waits for the buyer's challenge (3-D Secure
+    /// OTP): the hold then ends at the earlier of its expiry and now plus this. Tickets held for a
+    /// challenge nobody answers go back on sale sooner.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan ChallengeHoldDuration { get; set; } = TimeSpan.FromMinutes(3);
+
     /// <summary>Pending reservations a buyer may have per event at once.</summary>
     [Range(1, 10_000)]
     public int MaxPendingPerEvent { get; set; } = 1;

@@ -13,23 +13,35 @@ public sealed class DecidingPayments
 
     private static readonly TicketsHeld Held = new(
         Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(),
-        2, 5000, "EUR", "tok_visa", Now.AddMinutes(10));
+        2, 5000, "EUR", "rsa-oaep-sha256:sealed", Now.AddMinutes(10));
 
-    private static Payment Processing() => Payment.Start(Held, Guid.CreateVersion7(Now), Now).AttemptStarted(Now, MaxDelay);
+    private static Payment Processing() => Payment.Start(Held, "tok_visa", Guid.CreateVersion7(Now), Now).Payment.AttemptStarted(Now, MaxDelay);
 
     private static Payment In(PaymentStatus status) => Processing() with { Status = status, IntentId = "pi_1", NextAttemptAt = null };
 
     [Fact]
     public void A_held_reservation_starts_a_payment_that_is_due_at_once()
     {
-        var payment = Payment.Start(Held, Guid.CreateVersion7(Now), Now);
+        var (payment, @event) = Payment.Start(Held, "tok_visa", Guid.CreateVersion7(Now), Now);
 
+        @event.ShouldBeNull();
         payment.Status.ShouldBe(PaymentStatus.Processing);
         payment.ReservationId.ShouldBe(Held.ReservationId);
         payment.Amount.ShouldBe(5000);
         payment.Token.ShouldBe("tok_visa");
         payment.Attempts.ShouldBe(0);
         payment.IsDue(Now).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void A_held_reservation_whose_token_cannot_be_opened_fails_at_once_with_the_reason()
+    {
+        var (payment, @event) = Payment.Start(Held, null, Guid.CreateVersion7(Now), Now);
+
+        payment.Status.ShouldBe(PaymentStatus.Failed);
+        payment.FailureReason.ShouldBe(Payment.TokenUnreadable);
+        payment.IsDue(Now).ShouldBeFalse();
+        @event.ShouldBe(new PaymentFailed(payment.Id, Held.ReservationId, Held.UserId, Payment.TokenUnreadable));
     }
 
     [Theory]
@@ -46,7 +58,7 @@ public sealed class DecidingPayments
     [Fact]
     public void An_attempt_is_counted_and_the_next_one_pushed_out_before_the_call()
     {
-        var started = Payment.Start(Held, Guid.CreateVersion7(Now), Now).AttemptStarted(Now, MaxDelay).AttemptStarted(Now, MaxDelay);
+        var started = Payment.Start(Held, "tok_visa", Guid.CreateVersion7(Now), Now).Payment.AttemptStarted(Now, MaxDelay).AttemptStarted(Now, MaxDelay);
 
         started.Attempts.ShouldBe(2);
         started.NextAttemptAt.ShouldBe(Now + TimeSpan.FromSeconds(2));
@@ -129,18 +141,28 @@ public sealed class DecidingPayments
         decision.Event.ShouldBeNull();
     }
 
+    private static Decision Applied(WebhookVerdict verdict) => verdict.ShouldBeOfType<WebhookVerdict.Applied>().Decision;
+
     [Theory]
     [InlineData(nameof(PaymentStatus.RequiresAction))]
     [InlineData(nameof(PaymentStatus.Processing))]
-    public void A_succeeded_webhook_succeeds_an_open_payment(string status)
+    public void A_succeeded_webhook_for_the_charged_intent_succeeds_an_open_payment(string status)
     {
-        var payment = In(Enum.Parse<PaymentStatus>(status)) with { IntentId = null };
+        var payment = In(Enum.Parse<PaymentStatus>(status));
 
-        var decision = payment.WebhookReceived("payment_intent.succeeded", "pi_9", Now);
+        var decision = Applied(payment.WebhookReceived("payment_intent.succeeded", "pi_1", 5000, "EUR", Now));
 
         decision.Payment.Status.ShouldBe(PaymentStatus.Succeeded);
-        decision.Payment.IntentId.ShouldBe("pi_9");
+        decision.Payment.IntentId.ShouldBe("pi_1");
         decision.Event.ShouldBe(new PaymentSucceeded(payment.Id, payment.ReservationId, payment.UserId, 5000, "EUR"));
+    }
+
+    [Fact]
+    public void The_currency_of_a_webhook_matches_whatever_its_case()
+    {
+        var payment = In(PaymentStatus.RequiresAction);
+
+        Applied(payment.WebhookReceived("payment_intent.succeeded", "pi_1", 5000, "eur", Now)).Payment.Status.ShouldBe(PaymentStatus.Succeeded);
     }
 
     [Fact]
@@ -148,10 +170,39 @@ public sealed class DecidingPayments
     {
         var payment = In(PaymentStatus.RequiresAction);
 
-        var decision = payment.WebhookReceived("payment_intent.payment_failed", "pi_1", Now);
+        var decision = Applied(payment.WebhookReceived("payment_intent.payment_failed", "pi_1", 5000, "EUR", Now));
 
         decision.Payment.Status.ShouldBe(PaymentStatus.Failed);
         decision.Event.ShouldBe(new PaymentFailed(payment.Id, payment.ReservationId, payment.UserId, "payment authentication failed"));
+    }
+
+    [Theory]
+    [InlineData("pi_other", 5000L, "EUR", nameof(WebhookRejection.OtherIntent))]
+    [InlineData(null, 5000L, "EUR", nameof(WebhookRejection.OtherIntent))]
+    [InlineData("pi_1", 1L, "EUR", nameof(WebhookRejection.OtherAmount))]
+    [InlineData("pi_1", null, "EUR", nameof(WebhookRejection.OtherAmount))]
+    [InlineData("pi_1", 5000L, "USD", nameof(WebhookRejection.OtherCurrency))]
+    [InlineData("pi_1", 5000L, null, nameof(WebhookRejection.OtherCurrency))]
+    public void A_webhook_that_does_not_match_the_payment_is_rejected_and_changes_nothing(string? intentId, long? amount, string? currency, string rejection)
+    {
+        var reason = Enum.Parse<WebhookRejection>(rejection);
+        foreach (var type in new[] { "payment_intent.succeeded", "payment_intent.payment_failed" })
+        {
+            var payment = In(PaymentStatus.RequiresAction);
+
+            payment.WebhookReceived(type, intentId, amount, currency, Now).ShouldBe(new WebhookVerdict.Rejected(reason));
+        }
+    }
+
+    [Theory]
+    [InlineData(nameof(PaymentStatus.RequiresAction))]
+    [InlineData(nameof(PaymentStatus.Processing))]
+    public void A_payment_with_no_intent_from_the_charge_accepts_no_webhook(string status)
+    {
+        var payment = In(Enum.Parse<PaymentStatus>(status)) with { IntentId = null };
+
+        payment.WebhookReceived("payment_intent.succeeded", "pi_9", 5000, "EUR", Now)
+            .ShouldBe(new WebhookVerdict.Rejected(WebhookRejection.NoIntent));
     }
 
     [Theory]
@@ -165,7 +216,7 @@ public sealed class DecidingPayments
     {
         var payment = In(Enum.Parse<PaymentStatus>(status));
 
-        var decision = payment.WebhookReceived(type, "pi_1", Now);
+        var decision = Applied(payment.WebhookReceived(type, "pi_1", 5000, "EUR", Now));
 
         decision.Payment.ShouldBe(payment);
         decision.Event.ShouldBeNull();
@@ -231,5 +282,86 @@ public sealed class DecidingPayments
         decision.Payment.FailureReason.ShouldBe("already refunded");
         decision.Payment.IsDue(Now.AddDays(1)).ShouldBeFalse();
         decision.Event.ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData(nameof(ReleaseReason.Expired))]
+    [InlineData(nameof(ReleaseReason.Cancelled))]
+    public void A_hold_ending_while_the_challenge_is_awaited_makes_cancelling_the_intent_due(string reason)
+    {
+        var payment = In(PaymentStatus.RequiresAction);
+
+        var decision = payment.TicketsReleased(Enum.Parse<ReleaseReason>(reason), Now);
+
+        decision.Payment.Status.ShouldBe(PaymentStatus.Cancelling);
+        decision.Payment.IntentId.ShouldBe("pi_1");
+        decision.Payment.Attempts.ShouldBe(0);
+        decision.Payment.IsDue(Now).ShouldBeTrue();
+        decision.Event.ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData(nameof(PaymentStatus.RequiresAction), nameof(ReleaseReason.PaymentFailed))]
+    [InlineData(nameof(PaymentStatus.Processing), nameof(ReleaseReason.Expired))]
+    [InlineData(nameof(PaymentStatus.Succeeded), nameof(ReleaseReason.Expired))]
+    [InlineData(nameof(PaymentStatus.Failed), nameof(ReleaseReason.Cancelled))]
+    [InlineData(nameof(PaymentStatus.Cancelling), nameof(ReleaseReason.Expired))]
+    [InlineData(nameof(PaymentStatus.Cancelled), nameof(ReleaseReason.Expired))]
+    public void A_release_of_a_payment_not_awaiting_its_challenge_or_for_a_failed_payment_is_ignored(string status, string reason)
+    {
+        var payment = In(Enum.Parse<PaymentStatus>(status));
+
+        payment.TicketsReleased(Enum.Parse<ReleaseReason>(reason), Now).ShouldBe(Decision.Unchanged(payment));
+    }
+
+    [Fact]
+    public void The_gateway_cancelling_the_intent_cancels_the_payment_without_an_event()
+    {
+        var payment = In(PaymentStatus.RequiresAction).TicketsReleased(ReleaseReason.Expired, Now).Payment.AttemptStarted(Now, MaxDelay);
+
+        var decision = payment.CancelAnswered(new CancelResult.Canceled(), Now, MaxDelay);
+
+        decision.Payment.Status.ShouldBe(PaymentStatus.Cancelled);
+        decision.Payment.NextAttemptAt.ShouldBeNull();
+        decision.Event.ShouldBeNull();
+    }
+
+    [Fact]
+    public void A_cancel_with_no_known_outcome_is_asked_again_later()
+    {
+        var payment = In(PaymentStatus.RequiresAction).TicketsReleased(ReleaseReason.Expired, Now).Payment.AttemptStarted(Now, MaxDelay);
+
+        var decision = payment.CancelAnswered(new CancelResult.Unknown("HTTP 503"), Now, MaxDelay);
+
+        decision.Payment.Status.ShouldBe(PaymentStatus.Cancelling);
+        decision.Payment.NextAttemptAt.ShouldBe(Now + TimeSpan.FromSeconds(1));
+        decision.Event.ShouldBeNull();
+    }
+
+    [Fact]
+    public void An_intent_the_buyer_paid_before_the_cancel_waits_for_its_webhook_and_then_succeeds()
+    {
+        var cancelling = In(PaymentStatus.RequiresAction).TicketsReleased(ReleaseReason.Expired, Now).Payment.AttemptStarted(Now, MaxDelay);
+
+        var refused = cancelling.CancelAnswered(new CancelResult.NotCancellable("status of succeeded"), Now, MaxDelay).Payment;
+        var decision = Applied(refused.WebhookReceived("payment_intent.succeeded", "pi_1", 5000, "EUR", Now));
+
+        refused.Status.ShouldBe(PaymentStatus.RequiresAction);
+        refused.IsDue(Now.AddHours(1)).ShouldBeFalse();
+        decision.Payment.Status.ShouldBe(PaymentStatus.Succeeded);
+        decision.Event.ShouldBe(new PaymentSucceeded(cancelling.Id, cancelling.ReservationId, cancelling.UserId, 5000, "EUR"));
+    }
+
+    [Fact]
+    public void A_succeeded_webhook_landing_while_the_cancel_is_under_way_wins_and_the_cancel_answer_changes_nothing()
+    {
+        var cancelling = In(PaymentStatus.RequiresAction).TicketsReleased(ReleaseReason.Cancelled, Now).Payment.AttemptStarted(Now, MaxDelay);
+
+        var succeeded = Applied(cancelling.WebhookReceived("payment_intent.succeeded", "pi_1", 5000, "EUR", Now));
+        var late = succeeded.Payment.CancelAnswered(new CancelResult.NotCancellable("status of succeeded"), Now, MaxDelay);
+
+        succeeded.Payment.Status.ShouldBe(PaymentStatus.Succeeded);
+        succeeded.Event.ShouldBeOfType<PaymentSucceeded>();
+        late.ShouldBe(Decision.Unchanged(succeeded.Payment));
     }
 }

@@ -43,10 +43,7 @@ public sealed partial class ConsumerBuilder
         where THandler : class, IEventHandler<TEvent>
     {
         var wireName = TEvent.WireName;
-        if (!WireNamePattern().IsMatch(wireName))
-        {
-            throw new InvalidOperationException($"'{wireName}' is not a wire name of the form service.fact.v1.");
-        }
+        CheckWireName(wireName);
 
         if (_handlers.ContainsKey(wireName))
         {
@@ -85,6 +82,14 @@ public sealed partial class ConsumerBuilder
         _handlers.Count == 0
             ? throw new InvalidOperationException($"Consumer '{Name}' handles no events.")
             : new ConsumerDefinition(Name, Database, _handlers, _reset, _start);
+
+    internal static void CheckWireName(string wireName)
+    {
+        if (wireName is null || !WireNamePattern().IsMatch(wireName))
+        {
+            throw new InvalidOperationException($"'{wireName}' is not a wire name of the form service.fact.v1.");
+        }
+    }
 
     [GeneratedRegex(@"^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+\.v[0-9]+$")]
     private static partial Regex WireNamePattern();

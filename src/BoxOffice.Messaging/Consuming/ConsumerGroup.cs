@@ -30,7 +30,7 @@ public sealed record RedriveResult(RedriveStatus Status, string? Error = null);
 /// One consumer: its handlers, its database and one subscription per source log. Applying a batch,
 /// resetting and redriving all take the consumer's gate, so they never interleave.
 /// </summary>
-internal sealed class ConsumerGroup(ConsumerDefinition definition, ServiceDatabase database, IServiceProvider services)
+internal sealed class ConsumerGroup(ConsumerDefinition definition, ServiceDatabase database, IServiceProvider services, Upcasters upcasters)
 {
     private readonly List<SubscriptionRunner> _subscriptions = [];
 
@@ -40,14 +40,22 @@ internal sealed class ConsumerGroup(ConsumerDefinition definition, ServiceDataba
 
     public ServiceDatabase Database => database;
 
+    public Upcasters Upcasters => upcasters;
+
     public SemaphoreSlim Gate { get; } = new(1, 1);
 
     public IReadOnlyList<SubscriptionRunner> Subscriptions => _subscriptions;
 
     public void Add(SubscriptionRunner subscription) => _subscriptions.Add(subscription);
 
+    /// <summary>Applies one event, already upcast, with its handler.</summary>
     public ValueTask DispatchAsync(StoredEvent stored, ServiceTransaction tx, CancellationToken ct)
     {
+        if (stored.UpcastFailure is { } failure)
+        {
+            throw new InvalidOperationException($"Event {stored.Envelope.EventId} ({stored.Envelope.Type}) could not be upcast: {failure.Message}", failure);
+        }
+
         if (!definition.Handlers.TryGetValue(stored.Envelope.Type, out var binding))
         {
             throw new InvalidOperationException($"Consumer '{Name}' has no handler for '{stored.Envelope.Type}'.");
@@ -152,8 +160,9 @@ internal sealed class ConsumerGroup(ConsumerDefinition definition, ServiceDataba
                     return new RedriveResult(RedriveStatus.AlreadyRedriven);
                 }
 
-                var stored = new StoredEvent(letter.Sequence, new EventEnvelope(
-                    letter.EventId, letter.Type, letter.OccurredAt, letter.CorrelationId, letter.CausationId, letter.Payload));
+                // A letter may hold an older version (written before an upcaster existed, or when upcasting failed).
+                var stored = upcasters.Apply(new StoredEvent(letter.Sequence, new EventEnvelope(
+                    letter.EventId, letter.Type, letter.OccurredAt, letter.CorrelationId, letter.CausationId, letter.Payload)));
                 try
                 {
                     await DispatchAsync(stored, tx, ct);

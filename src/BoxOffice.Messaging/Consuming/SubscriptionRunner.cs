@@ -45,7 +45,8 @@ internal sealed partial class SubscriptionRunner(
     private readonly EventLogReader _reader = new(
         source,
         [.. group.Definition.Handlers.Values.Where(h => h.Source == source.Name).Select(h => h.WireName)],
-        options.BatchSize);
+        options.BatchSize,
+        group.Upcasters);
 
     private readonly Signal _moved = new();
     private long _position = -1;

@@ -1,21 +1,27 @@
 using System.Data.Common;
 using System.Globalization;
 using BoxOffice.Contracts;
+using BoxOffice.Messaging.Consuming;
 using BoxOffice.Messaging.Storage;
 
 namespace BoxOffice.Messaging.EventLog;
 
 /// <summary>An event as stored in its service's log.</summary>
 /// <param name="Sequence">Its position in the log (gap-free, from 1).</param>
-/// <param name="Envelope">The event.</param>
-internal sealed record StoredEvent(long Sequence, EventEnvelope Envelope);
+/// <param name="Envelope">The event (upcast to its latest version once read for a consumer).</param>
+/// <param name="UpcastFailure">Why upcasting it failed, if it did: it then fails in its handler's place.</param>
+internal sealed record StoredEvent(long Sequence, EventEnvelope Envelope, Exception? UpcastFailure = null);
 
 /// <summary>The events of interest after a position, and where the next read starts.</summary>
 internal sealed record LogBatch(IReadOnlyList<StoredEvent> Events, long NextPosition);
 
-/// <summary>Reads one service's log for one subscription, in batches, on its own connection.</summary>
-internal sealed class EventLogReader(ServiceDatabase source, IReadOnlyList<string> types, int batchSize) : IAsyncDisposable
+/// <summary>
+/// Reads one service's log for one subscription, in batches, on its own connection: the handled
+/// types and their older versions, each upcast to the version its handler takes.
+/// </summary>
+internal sealed class EventLogReader(ServiceDatabase source, IReadOnlyList<string> handledTypes, int batchSize, Upcasters upcasters) : IAsyncDisposable
 {
+    private readonly IReadOnlyList<string> _types = upcasters.StoredTypesFor(handledTypes);
     private DbConnection? _connection;
     private DbCommand? _head;
     private DbCommand? _select;
@@ -49,6 +55,13 @@ internal sealed class EventLogReader(ServiceDatabase source, IReadOnlyList<strin
         }
 
         await snapshot.CommitAsync(ct);
+        // After the snapshot ends: an upcaster may cost real time (sealing a token), and the
+        // filter already matched the type each event will have once upcast.
+        for (var i = 0; i < events.Count; i++)
+        {
+            events[i] = upcasters.Apply(events[i]);
+        }
+
         var next = events.Count == batchSize ? events[^1].Sequence : head;
         return new LogBatch(events, next);
     }
@@ -74,7 +87,7 @@ internal sealed class EventLogReader(ServiceDatabase source, IReadOnlyList<strin
         _head = connection.CreateCommand();
         _head.CommandText = "SELECT last_seq FROM event_log_head WHERE id = 1";
 
-        var typeParameters = string.Join(", ", types.Select((_, i) => "@t" + i.ToString(CultureInfo.InvariantCulture)));
+        var typeParameters = string.Join(", ", _types.Select((_, i) => "@t" + i.ToString(CultureInfo.InvariantCulture)));
         _select = connection.CreateCommand();
         _select.CommandText = $"""
             SELECT seq, event_id, type, occurred_at, correlation_id, causation_id, payload
@@ -84,9 +97,9 @@ internal sealed class EventLogReader(ServiceDatabase source, IReadOnlyList<strin
             LIMIT {batchSize.ToString(CultureInfo.InvariantCulture)}
             """;
         _select.With("@after", 0L).With("@head", 0L);
-        for (var i = 0; i < types.Count; i++)
+        for (var i = 0; i < _types.Count; i++)
         {
-            _select.With("@t" + i.ToString(CultureInfo.InvariantCulture), types[i]);
+            _select.With("@t" + i.ToString(CultureInfo.InvariantCulture), _types[i]);
         }
 
         _connection = connection;

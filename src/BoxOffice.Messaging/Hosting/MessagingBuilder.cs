@@ -1,3 +1,4 @@
+using BoxOffice.Contracts;
 using BoxOffice.Messaging.Consuming;
 using BoxOffice.Messaging.Operations;
 using BoxOffice.Messaging.Storage;
@@ -45,6 +46,41 @@ public sealed class MessagingBuilder
         Services.AddSingleton(builder.Build());
         return this;
     }
+
+    /// <summary>
+    /// Upcasts stored <typeparamref name="TFrom"/> events to <typeparamref name="TTo"/> whenever a
+    /// consumer reads them (live, replay, redrive) with <typeparamref name="TUpcaster"/> (a
+    /// singleton). Consumers handle <typeparamref name="TTo"/> (or a later version) and receive
+    /// the old events upcast. Registered by the module that owns the events.
+    /// </summary>
+    public MessagingBuilder AddUpcaster<TFrom, TTo, TUpcaster>()
+        where TFrom : IEvent<TFrom>
+        where TTo : IEvent<TTo>
+        where TUpcaster : class, IUpcaster<TFrom, TTo>
+    {
+        Services.TryAddSingleton<TUpcaster>();
+        return Add(UpcasterDefinition.Typed<TFrom, TTo>(sp => sp.GetRequiredService<TUpcaster>()));
+    }
+
+    /// <summary>Upcasts stored payloads of wire name <paramref name="from"/> to <paramref name="to"/> on read, JSON to JSON.</summary>
+    public MessagingBuilder AddUpcaster(string from, string to, Func<string, string> upcast)
+    {
+        ArgumentNullException.ThrowIfNull(upcast);
+        return Add(new UpcasterDefinition(from, to, _ => upcast));
+    }
+
+    private MessagingBuilder Add(UpcasterDefinition definition)
+    {
+        ConsumerBuilder.CheckWireName(definition.From);
+        ConsumerBuilder.CheckWireName(definition.To);
+        if (definition.From == definition.To || EventEnvelope.SourceOf(definition.From) != EventEnvelope.SourceOf(definition.To))
+        {
+            throw new InvalidOperationException($"'{definition.From}' can only be upcast to another version in the same service's log, not to '{definition.To}'.");
+        }
+
+        Services.AddSingleton(definition);
+        return this;
+    }
 }
 
 /// <summary>Registers the messaging core.</summary>
@@ -73,6 +109,7 @@ public static class MessagingServiceCollectionExtensions
             services.AddSingleton(sp => new MessagingRuntime(
                 sp.GetRequiredService<DatabaseRegistry>(),
                 sp.GetServices<ConsumerDefinition>(),
+                sp.GetServices<UpcasterDefinition>(),
                 sp.GetRequiredService<IOptions<MessagingOptions>>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp,

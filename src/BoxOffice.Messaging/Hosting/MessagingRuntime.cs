@@ -15,6 +15,7 @@ public sealed partial class MessagingRuntime : IHostedService
 {
     private readonly DatabaseRegistry _databases;
     private readonly IReadOnlyList<ConsumerDefinition> _definitions;
+    private readonly IEnumerable<UpcasterDefinition> _upcasters;
     private readonly MessagingOptions _options;
     private readonly TimeProvider _time;
     private readonly IServiceProvider _services;
@@ -27,6 +28,7 @@ public sealed partial class MessagingRuntime : IHostedService
     internal MessagingRuntime(
         DatabaseRegistry databases,
         IEnumerable<ConsumerDefinition> definitions,
+        IEnumerable<UpcasterDefinition> upcasters,
         IOptions<MessagingOptions> options,
         TimeProvider time,
         IServiceProvider services,
@@ -34,6 +36,7 @@ public sealed partial class MessagingRuntime : IHostedService
     {
         _databases = databases;
         _definitions = [.. definitions];
+        _upcasters = upcasters;
         _options = options.Value;
         _time = time;
         _services = services;
@@ -61,6 +64,7 @@ public sealed partial class MessagingRuntime : IHostedService
         }
 
         var hooks = _services.GetService<MessagingHooks>();
+        var upcasters = new Upcasters(_upcasters, _services);
         foreach (var definition in _definitions)
         {
             if (_consumers.Any(c => c.Name == definition.Name))
@@ -68,7 +72,13 @@ public sealed partial class MessagingRuntime : IHostedService
                 throw new InvalidOperationException($"Consumer '{definition.Name}' is registered twice.");
             }
 
-            var group = new ConsumerGroup(definition, _databases.Get(definition.Database), _services);
+            if (definition.Handlers.Keys.FirstOrDefault(upcasters.IsUpcast) is { } old)
+            {
+                throw new InvalidOperationException(
+                    $"Consumer '{definition.Name}' handles '{old}', which is upcast to '{upcasters.Latest(old)}' on read: handle the latest version.");
+            }
+
+            var group = new ConsumerGroup(definition, _databases.Get(definition.Database), _services, upcasters);
             foreach (var sourceName in definition.Sources)
             {
                 if (!_databases.TryGet(sourceName, out var source))

@@ -9,7 +9,8 @@ namespace BoxOffice.PaymentGateway.Challenges;
 
 /// <summary>
 /// The 3-D Secure challenge a customer answers in the browser: <c>123456</c> authenticates the
-/// payment, "cancel" fails it. Either outcome is reported to the merchant by webhook.
+/// payment, "cancel" fails it. Either outcome is reported to the merchant by webhook. An intent
+/// the merchant cancelled meanwhile (its hold ended) can no longer be paid here.
 /// </summary>
 internal static class Challenge
 {
@@ -27,7 +28,7 @@ internal static class Challenge
         {
             null => Page(StatusCodes.Status404NotFound, "Payment not found", $"<p>There is no payment <code>{Html(id)}</code>.</p>"),
             { Status: IntentStatus.RequiresAction } intent => Form(StatusCodes.Status200OK, intent, error: null),
-            var intent => Page(StatusCodes.Status200OK, "Nothing to confirm", $"<p>This payment has already {Html(intent.Status)}.</p>"),
+            var intent => Closed(StatusCodes.Status200OK, intent),
         };
 
     private static async Task<IResult> AnswerAsync(
@@ -44,9 +45,10 @@ internal static class Challenge
             return Page(StatusCodes.Status404NotFound, "Payment not found", $"<p>There is no payment <code>{Html(id)}</code>.</p>");
         }
 
+        // Checked in the write transaction: a cancel of the intent and an answer here cannot both pass.
         if (intent.Status != IntentStatus.RequiresAction)
         {
-            return Page(StatusCodes.Status400BadRequest, "Nothing to confirm", $"<p>This payment has already {Html(intent.Status)}.</p>");
+            return Closed(StatusCodes.Status400BadRequest, intent);
         }
 
         if (!cancel && code != Code)
@@ -71,6 +73,11 @@ internal static class Challenge
             ? Page(StatusCodes.Status200OK, "Payment cancelled", "<p>You cancelled the payment. No money was taken. You can close this page.</p>")
             : Page(StatusCodes.Status200OK, "Payment confirmed", $"<p>You paid {Html(Money(done))}. You can close this page.</p>");
     }
+
+    /// <summary>The page for an intent that can no longer be confirmed.</summary>
+    private static IResult Closed(int statusCode, PaymentIntent intent) => intent.Status == IntentStatus.Canceled
+        ? Page(statusCode, "Payment cancelled", "<p>The shop cancelled this payment before it was confirmed. No money was taken. You can close this page.</p>")
+        : Page(statusCode, "Nothing to confirm", $"<p>This payment has already {Html(intent.Status)}.</p>");
 
     private static IResult Form(int statusCode, PaymentIntent intent, string? error) => Page(statusCode, "Confirm your payment", $"""
         <p>Your bank asks you to confirm a payment of <strong>{Html(Money(intent))}</strong>.</p>

@@ -13,6 +13,9 @@ internal static class IntentStatus
 
     /// <summary>After the customer cancelled the challenge.</summary>
     public const string Failed = "failed";
+
+    /// <summary>The merchant cancelled the intent: it can no longer be paid.</summary>
+    public const string Canceled = "canceled";
 }
 
 /// <summary>A payment intent as the API shows it. Metadata keys are kept sorted (ordinal).</summary>

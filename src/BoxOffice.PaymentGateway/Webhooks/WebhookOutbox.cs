@@ -9,6 +9,7 @@ internal static class WebhookTypes
 {
     public const string PaymentSucceeded = "payment_intent.succeeded";
     public const string PaymentFailed = "payment_intent.payment_failed";
+    public const string PaymentCanceled = "payment_intent.canceled";
 }
 
 internal sealed record WebhookEvent(string Id, string Type, WebhookData Data);

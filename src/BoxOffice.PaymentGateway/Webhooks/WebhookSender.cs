@@ -113,7 +113,7 @@ internal sealed partial class WebhookSender(
 
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         // Signed at send time, as Stripe does, so the receiver can reject stale replays by t.
-        request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(options.Value.WebhookSecret, time.GetUtcNow().ToUnixTimeSeconds(), body));
+        request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(options.Value.WebhookSecret!, time.GetUtcNow().ToUnixTimeSeconds(), body));
         try
         {
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, ct);

@@ -14,7 +14,7 @@ internal sealed class DispatchSignal : WorkSignal;
 
 /// <summary>
 /// Makes the gateway calls that the database says are due: charges in Processing whose next
-/// attempt has come, refunds in Refunding. Up to <see cref="PaymentsOptions.MaxInFlight"/> run at
+/// attempt has come, refunds in Refunding, intent cancels in Cancelling. Up to <see cref="PaymentsOptions.MaxInFlight"/> run at
 /// once, never two for one payment. Each call is framed by two short transactions, recording the
 /// attempt and then the answer with the event it causes, and is itself made outside any
 /// transaction: it may take seconds, and SQLite's single write lock would hold up every other
@@ -100,30 +100,56 @@ internal sealed partial class PaymentDispatcher(
             }
 
             var gateway = services.GetRequiredService<GatewayClient>();
-            if (payment.Status == PaymentStatus.Processing)
+            switch (payment.Status)
             {
-                var result = await gateway.ChargeAsync(payment, ct);
-                if (result is ChargeResult.Unknown unknown)
+                case PaymentStatus.Processing:
                 {
-                    LogChargeUnknown(payment.ReservationId, payment.Attempts, unknown.Error);
+                    var result = await gateway.ChargeAsync(payment, ct);
+                    if (result is ChargeResult.Unknown unknown)
+                    {
+                        LogChargeUnknown(payment.ReservationId, payment.Attempts, unknown.Error);
+                    }
+
+                    await RecordAsync(payment.ReservationId, (p, now) => p.Charged(result, now, _options.MaxRetryDelay), ct);
+                    break;
                 }
 
-                await RecordAsync(payment.ReservationId, (p, now) => p.Charged(result, now, _options.MaxRetryDelay), ct);
-            }
-            else
-            {
-                var result = await gateway.RefundAsync(payment, ct);
-                switch (result)
+                case PaymentStatus.Refunding:
                 {
-                    case RefundResult.Unknown unknown:
-                        LogRefundUnknown(payment.ReservationId, payment.Attempts, unknown.Error);
-                        break;
-                    case RefundResult.Rejected rejected:
-                        LogRefundRejected(payment.ReservationId, rejected.Message);
-                        break;
+                    var result = await gateway.RefundAsync(payment, ct);
+                    switch (result)
+                    {
+                        case RefundResult.Unknown unknown:
+                            LogRefundUnknown(payment.ReservationId, payment.Attempts, unknown.Error);
+                            break;
+                        case RefundResult.Rejected rejected:
+                            LogRefundRejected(payment.ReservationId, rejected.Message);
+                            break;
+                    }
+
+                    await RecordAsync(payment.ReservationId, (p, now) => p.RefundAnswered(result, now, _options.MaxRetryDelay), ct);
+                    break;
                 }
 
-                await RecordAsync(payment.ReservationId, (p, now) => p.RefundAnswered(result, now, _options.MaxRetryDelay), ct);
+                case PaymentStatus.Cancelling:
+                {
+                    var result = await gateway.CancelAsync(payment, ct);
+                    switch (result)
+                    {
+                        case CancelResult.Unknown unknown:
+                            LogCancelUnknown(payment.ReservationId, payment.Attempts, unknown.Error);
+                            break;
+                        case CancelResult.NotCancellable notCancellable:
+                            LogNotCancellable(payment.ReservationId, notCancellable.Message);
+                            break;
+                        case CancelResult.Rejected rejected:
+                            LogCancelRejected(payment.ReservationId, rejected.Message);
+                            break;
+                    }
+
+                    await RecordAsync(payment.ReservationId, (p, now) => p.CancelAnswered(result, now, _options.MaxRetryDelay), ct);
+                    break;
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -179,6 +205,15 @@ internal sealed partial class PaymentDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refund for reservation {ReservationId} (attempt {Attempt}) has no known outcome ({Error}); it is retried with the same idempotency key")]
     private partial void LogRefundUnknown(Guid reservationId, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cancelling the intent of reservation {ReservationId} (attempt {Attempt}) has no known outcome ({Error}); it is retried with the same idempotency key")]
+    private partial void LogCancelUnknown(Guid reservationId, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The intent of reservation {ReservationId} can no longer be cancelled ({Reason}): the buyer paid first; its webhook settles the payment and Tickets asks for the refund")]
+    private partial void LogNotCancellable(Guid reservationId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The gateway refused to cancel the intent of reservation {ReservationId}: {Reason}. It stays Cancelling and needs an operator")]
+    private partial void LogCancelRejected(Guid reservationId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The gateway refused the refund for reservation {ReservationId}: {Reason}. It stays Refunding and needs an operator")]
     private partial void LogRefundRejected(Guid reservationId, string reason);

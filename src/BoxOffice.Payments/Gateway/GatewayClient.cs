@@ -39,6 +39,23 @@ internal abstract record RefundResult
     public sealed record Unknown(string Error) : RefundResult;
 }
 
+/// <summary>What the gateway answered to cancelling an intent.</summary>
+internal abstract record CancelResult
+{
+    private CancelResult()
+    {
+    }
+
+    public sealed record Canceled : CancelResult;
+
+    /// <summary>400 <c>payment_intent_unexpected_state</c>: the intent can no longer be cancelled (it succeeded).</summary>
+    public sealed record NotCancellable(string Message) : CancelResult;
+
+    public sealed record Rejected(string Message) : CancelResult;
+
+    public sealed record Unknown(string Error) : CancelResult;
+}
+
 /// <summary>
 /// The payment gateway's HTTP API (docs/specs/payment-gateway.md), typed. The resilience handler
 /// in front of it times out and retries single attempts; this class turns whatever came back
@@ -124,6 +141,43 @@ internal sealed class GatewayClient(HttpClient http)
         }
     }
 
+    public async Task<CancelResult> CancelAsync(Payment payment, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(payment);
+        if (payment.IntentId is null)
+        {
+            return new CancelResult.Rejected("the payment has no payment intent to cancel");
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/payment_intents/{Uri.EscapeDataString(payment.IntentId)}/cancel");
+        // One cancel per reservation, whatever the number of attempts (cancelling is idempotent at
+        // the gateway too; the key makes a lost answer come back the same).
+        request.Headers.Add("Idempotency-Key", $"cancel-{payment.ReservationId:D}");
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var intent = await response.Content.ReadFromJsonAsync(GatewayJson.Default.PaymentIntent, ct);
+                return intent is { Status: "canceled" }
+                    ? new CancelResult.Canceled()
+                    : new CancelResult.Unknown($"unexpected payment intent status '{intent?.Status}'");
+            }
+
+            var error = await ErrorAsync(response, ct);
+            return error switch
+            {
+                { Code: "payment_intent_unexpected_state" } => new CancelResult.NotCancellable(error.Message ?? "the payment intent cannot be cancelled"),
+                { Type: "invalid_request_error" } => new CancelResult.Rejected(error.Message ?? "invalid request"),
+                _ => new CancelResult.Unknown(Describe(response, error)),
+            };
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            return new CancelResult.Unknown($"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
     private static async Task<GatewayError?> ErrorAsync(HttpResponseMessage response, CancellationToken ct)
     {
         if (response.StatusCode != HttpStatusCode.BadRequest)
@@ -155,7 +209,7 @@ internal sealed record PaymentIntent(string? Id, string? Status, long? Amount, s
 
 internal sealed record Refund(string? Id, string? Status, string? PaymentIntent, long? Amount, string? Currency);
 
-internal sealed record GatewayError(string? Type, string? Message);
+internal sealed record GatewayError(string? Type, string? Message, string? Code = null);
 
 internal sealed record ErrorResponse(GatewayError? Error);
 

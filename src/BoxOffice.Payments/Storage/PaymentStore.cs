@@ -31,7 +31,7 @@ internal static class PaymentStore
     // Rows that need no call have no next attempt, so the index holds little else than due work.
     private const string Due = $"""
         SELECT {Columns} FROM payments
-        WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= @now AND status IN ('Processing', 'Refunding')
+        WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= @now AND status IN ('Processing', 'Refunding', 'Cancelling')
         ORDER BY next_attempt_at LIMIT @limit
         """;
 

@@ -20,10 +20,17 @@ namespace BoxOffice.Payments.Webhooks;
 /// charge call answered (the buyer passed or abandoned the challenge). Anonymous, because the
 /// signature over the raw body is what authenticates it. A repeated webhook finds the payment
 /// already settled and changes nothing, so the gateway's redeliveries are harmless.
+/// A correctly signed webhook that does not match a payment of ours (no such payment, another
+/// intent than the charge created, another amount or currency) is answered 200 all the same, logged
+/// as a warning and counted (<c>boxoffice.payments.webhooks.rejected</c>, tag <c>reason</c>): a
+/// 2xx stops the gateway redelivering a message that will never be applied, and the mismatch is an
+/// operator's matter, not the sender's.
 /// </summary>
 internal static partial class ReceiveGatewayWebhook
 {
     public const string Path = "/api/payments/webhook";
+
+    private const string UnknownPayment = "unknown-payment";
 
     // Larger than any webhook the gateway sends; a bound on what an anonymous caller makes us read.
     private const int MaxBodyBytes = 64 * 1024;
@@ -35,13 +42,14 @@ internal static partial class ReceiveGatewayWebhook
         HttpRequest request,
         [FromKeyedServices(PaymentsSchema.Database)] ServiceDatabase database,
         IOptions<PaymentsOptions> options,
+        PaymentsMetrics metrics,
         TimeProvider time,
         ILoggerFactory loggers,
         CancellationToken ct)
     {
         var logger = loggers.CreateLogger(typeof(ReceiveGatewayWebhook));
         var body = await ReadBodyAsync(request, ct);
-        if (body is null || !WebhookSignature.IsValid(request.Headers["Gateway-Signature"], body, options.Value.WebhookSecret, time.GetUtcNow()))
+        if (body is null || !WebhookSignature.IsValid(request.Headers["Gateway-Signature"], body, options.Value.WebhookSecret!, time.GetUtcNow()))
         {
             LogInvalidSignature(logger);
             return Problems.Result(StatusCodes.Status401Unauthorized, "invalid-signature", "Invalid signature",
@@ -66,6 +74,7 @@ internal static partial class ReceiveGatewayWebhook
         if (!Guid.TryParse(intent.Metadata?.ReservationId, out var reservationId))
         {
             LogNotOurs(logger, webhook.Id, type);
+            metrics.WebhookRejected(UnknownPayment);
             return TypedResults.Ok();
         }
 
@@ -74,18 +83,25 @@ internal static partial class ReceiveGatewayWebhook
         if (payment is null)
         {
             LogNotOurs(logger, webhook.Id, type);
+            metrics.WebhookRejected(UnknownPayment);
             return TypedResults.Ok();
         }
 
-        var decision = payment.WebhookReceived(type, intent.Id, time.GetUtcNow());
-        if (await PaymentStore.SaveAsync(tx, payment, decision, ct))
+        switch (payment.WebhookReceived(type, intent.Id, intent.Amount, intent.Currency, time.GetUtcNow()))
         {
-            await tx.CommitAsync(ct);
-            LogApplied(logger, webhook.Id, type, reservationId, decision.Payment.Status);
-        }
-        else
-        {
-            LogNoEffect(logger, webhook.Id, type, reservationId, payment.Status);
+            case WebhookVerdict.Rejected rejected:
+                // Nothing written: disposing the transaction rolls it back.
+                LogRejected(logger, webhook.Id, type, reservationId, rejected.Tag, intent.Id, intent.Amount, intent.Currency,
+                    payment.IntentId, payment.Amount, payment.Currency);
+                metrics.WebhookRejected(rejected.Tag);
+                break;
+            case WebhookVerdict.Applied { Decision: var decision } when await PaymentStore.SaveAsync(tx, payment, decision, ct):
+                await tx.CommitAsync(ct);
+                LogApplied(logger, webhook.Id, type, reservationId, decision.Payment.Status);
+                break;
+            default:
+                LogNoEffect(logger, webhook.Id, type, reservationId, payment.Status);
+                break;
         }
 
         return TypedResults.Ok();
@@ -119,6 +135,11 @@ internal static partial class ReceiveGatewayWebhook
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {WebhookId} ({Type}) names no payment of ours; acknowledged and ignored")]
     private static partial void LogNotOurs(ILogger logger, string? webhookId, string type);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {WebhookId} ({Type}) for reservation {ReservationId} is correctly signed but does not match its payment ({Reason}): "
+        + "intent {IntentId}, {Amount} {Currency} where the payment has intent {PaymentIntentId}, {PaymentAmount} {PaymentCurrency}; acknowledged and ignored")]
+    private static partial void LogRejected(ILogger logger, string? webhookId, string type, Guid reservationId, string reason,
+        string? intentId, long? amount, string? currency, string? paymentIntentId, long paymentAmount, string paymentCurrency);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {WebhookId} ({Type}) settled reservation {ReservationId}: {Status}")]
     private static partial void LogApplied(ILogger logger, string? webhookId, string type, Guid reservationId, PaymentStatus status);

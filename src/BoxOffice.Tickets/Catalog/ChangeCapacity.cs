@@ -23,9 +23,12 @@ internal static class ChangeCapacity
             return problem;
         }
 
-        if (body!.Capacity is not (>= 1 and <= 1_000_000) || body.Capacity is not { } capacity)
+        if (body!.Capacity is not (>= 1 and <= CreateEvent.MaxCapacity) || body.Capacity is not { } capacity)
         {
-            return Problems.Validation(new Dictionary<string, string[]> { ["capacity"] = ["capacity is 1 to 1,000,000."] });
+            return Problems.Validation(new Dictionary<string, string[]>
+            {
+                ["capacity"] = [string.Create(CultureInfo.InvariantCulture, $"capacity is 1 to {CreateEvent.MaxCapacity:N0}.")],
+            });
         }
 
         await using var tx = await tickets.BeginAsync(ct);

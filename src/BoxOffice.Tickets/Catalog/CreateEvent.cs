@@ -26,6 +26,19 @@ internal sealed record CreateEventBody(
 /// <summary><c>POST /api/events</c>: an organizer puts an event on sale with its ticket types.</summary>
 internal static class CreateEvent
 {
+    /// <summary>
+    /// The highest ticket price, in minor units: 1,000,000.00 in a two-decimal currency. No real
+    /// ticket costs more, and with <see cref="MaxPerOrderLimit"/> tickets an order stays far inside
+    /// a <c>long</c> and inside what a card gateway accepts in one charge.
+    /// </summary>
+    public const long MaxPrice = 100_000_000;
+
+    /// <summary>The most tickets of a type one order may take; hold limits per buyer are lower anyway.</summary>
+    public const int MaxPerOrderLimit = 100;
+
+    /// <summary>The most tickets of one type: a stadium's worth and then some.</summary>
+    public const int MaxCapacity = 1_000_000;
+
     public static async Task<IResult> HandleAsync(HttpContext http, [FromKeyedServices(TicketsModule.Database)] ServiceDatabase tickets, TimeProvider time)
     {
         var (body, problem) = await JsonBody.ReadAsync(http.Request, TicketsJson.Default.CreateEventBody, maxBytes: 64 * 1024);
@@ -121,9 +134,9 @@ internal static class CreateEvent
             var t = types[i];
             var at = string.Create(CultureInfo.InvariantCulture, $"ticketTypes[{i}]");
             Text(errors, at + ".name", t.Name, 100);
-            if (t.Price is not >= 0)
+            if (t.Price is not (>= 0 and <= MaxPrice))
             {
-                errors[at + ".price"] = ["price is required, in minor units (cents), 0 or more."];
+                errors[at + ".price"] = [string.Create(CultureInfo.InvariantCulture, $"price is required, in minor units (cents), 0 to {MaxPrice:N0}.")];
             }
 
             if (t.Currency is not { Length: 3 } currency || !currency.All(char.IsAsciiLetterUpper))
@@ -131,14 +144,14 @@ internal static class CreateEvent
                 errors[at + ".currency"] = ["currency is a three-letter ISO 4217 code in capitals, for example EUR."];
             }
 
-            if (t.Capacity is not (>= 1 and <= 1_000_000))
+            if (t.Capacity is not (>= 1 and <= MaxCapacity))
             {
-                errors[at + ".capacity"] = ["capacity is 1 to 1,000,000."];
+                errors[at + ".capacity"] = [string.Create(CultureInfo.InvariantCulture, $"capacity is 1 to {MaxCapacity:N0}.")];
             }
 
-            if (t.MaxPerOrder is not >= 1 || t.MaxPerOrder > t.Capacity)
+            if (t.MaxPerOrder is not (>= 1 and <= MaxPerOrderLimit) || t.MaxPerOrder > t.Capacity)
             {
-                errors[at + ".maxPerOrder"] = ["maxPerOrder is at least 1 and at most the capacity."];
+                errors[at + ".maxPerOrder"] = [string.Create(CultureInfo.InvariantCulture, $"maxPerOrder is 1 to {MaxPerOrderLimit} and at most the capacity.")];
             }
         }
 

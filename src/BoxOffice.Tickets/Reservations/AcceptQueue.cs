@@ -11,13 +11,13 @@ using Microsoft.Extensions.Options;
 
 namespace BoxOffice.Tickets.Reservations;
 
-/// <summary>A reserve request waiting for the group commit.</summary>
+/// <summary>A reserve request waiting for the group commit; its payment token is already sealed (off the writer).</summary>
 internal sealed record PendingReserve(
     Guid UserId,
     DateOnly? BirthDate,
     Guid TicketTypeId,
     int Quantity,
-    string PaymentToken,
+    string SealedPaymentToken,
     string? IdempotencyKey,
     string? RequestHash)
 {
@@ -162,7 +162,8 @@ internal sealed partial class AcceptQueue(
 
         var id = Guid.CreateVersion7(now);
         var expiresAt = now + options.Value.HoldDuration;
-        var amount = type!.Price * request.Quantity;
+        // CheckReserve refused any total that does not fit; checked all the same, so a rule change can only fail loudly.
+        var amount = checked(type!.Price * request.Quantity);
         var held = await tx.Command("UPDATE ticket_types SET held = held + @quantity WHERE id = @id AND capacity - held - sold >= @quantity")
             .With("@quantity", request.Quantity).With("@id", type.Id.ToString()).ExecuteNonQueryAsync(ct);
         if (held != 1)
@@ -183,7 +184,7 @@ internal sealed partial class AcceptQueue(
             .With("@key", request.IdempotencyKey).With("@hash", request.RequestHash)
             .ExecuteNonQueryAsync(ct);
         tx.Publish(
-            new TicketsHeld(id, request.UserId, type.EventId, type.Id, request.Quantity, amount, type.Currency, request.PaymentToken, expiresAt),
+            new TicketsHeld(id, request.UserId, type.EventId, type.Id, request.Quantity, amount, type.Currency, request.SealedPaymentToken, expiresAt),
             correlationId: id);
         return new ReserveOutcome.Accepted(id, ReservationStatus.Pending, expiresAt);
     }

@@ -28,6 +28,9 @@ internal enum Refusal
     AgeRestricted,
     HoldLimit,
     SoldOut,
+
+    /// <summary>The total does not fit a charge (only a stored type that bypassed the catalog's bounds gets here).</summary>
+    AmountOutOfRange,
 }
 
 /// <summary>A ticket type with its event's facts that a reservation is decided on.</summary>
@@ -75,6 +78,11 @@ internal static class ReservationRules
             return Refusal.QuantityAboveMaxPerOrder;
         }
 
+        if (Amount(type.Price, quantity) is null)
+        {
+            return Refusal.AmountOutOfRange;
+        }
+
         if (now >= type.EventStartsAt)
         {
             return Refusal.SalesClosed;
@@ -91,6 +99,23 @@ internal static class ReservationRules
         }
 
         return type.Available < quantity ? Refusal.SoldOut : null;
+    }
+
+    /// <summary>
+    /// The total to charge, in minor units; null when it would overflow or be negative. Checked
+    /// arithmetic: a wrapped total would charge a wrong, possibly negative, amount.
+    /// </summary>
+    public static long? Amount(long price, int quantity)
+    {
+        try
+        {
+            var amount = checked(price * quantity);
+            return amount >= 0 ? amount : null;
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The buyer's age on the event's date (in the event's UTC calendar) is at least the minimum.</summary>

@@ -64,7 +64,9 @@ internal sealed record ReservationView(
         return [.. rows.Select(row => From(row, codes.GetValueOrDefault(row.Id) ?? []))];
     }
 
+    // The challenge link is shown only while answering it can still buy the tickets: once the
+    // reservation is final its intent is cancelled, and a link to it would only confuse the buyer.
     public static ReservationView From(ReservationRow row, IReadOnlyList<TicketCode> codes) => new(
         row.Id, row.Status.ToString(), row.EventId, row.TicketTypeId, row.Quantity, row.Amount, row.Currency, row.ExpiresAt,
-        row.PaymentStatus.ToString(), row.ChallengeUrl, row.FailureReason, codes);
+        row.PaymentStatus.ToString(), row.Status == ReservationStatus.Pending ? row.ChallengeUrl : null, row.FailureReason, codes);
 }

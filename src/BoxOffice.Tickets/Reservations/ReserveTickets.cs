@@ -18,7 +18,7 @@ internal static class ReserveTickets
 {
     public const int MaxIdempotencyKeyLength = 200;
 
-    public static async Task<IResult> HandleAsync(HttpContext http, AcceptQueue queue)
+    public static async Task<IResult> HandleAsync(HttpContext http, AcceptQueue queue, PaymentTokenPublicKey paymentsKey)
     {
         var (body, problem) = await JsonBody.ReadAsync(http.Request, TicketsJson.Default.ReserveBody, maxBytes: 4 * 1024);
         if (problem is not null)
@@ -34,8 +34,10 @@ internal static class ReserveTickets
         }
 
         var user = http.User;
+        // Sealed here, on the request's thread: the token never reaches the log (or the single
+        // writer's queue) in clear, and the writer does not pay for the encryption.
         var request = new PendingReserve(
-            user.UserId(), user.BirthDateOf(), body!.TicketTypeId!.Value, body.Quantity!.Value, body.PaymentToken!,
+            user.UserId(), user.BirthDateOf(), body!.TicketTypeId!.Value, body.Quantity!.Value, PaymentTokenSeal.Seal(body.PaymentToken!, paymentsKey),
             key.Length == 0 ? null : key, key.Length == 0 ? null : Hash(body));
         if (!queue.TryEnqueue(request))
         {
@@ -90,6 +92,10 @@ internal static class ReserveTickets
         Refusal.QuantityAboveMaxPerOrder => Problems.Validation(new Dictionary<string, string[]>
         {
             ["quantity"] = [string.Create(CultureInfo.InvariantCulture, $"At most {refused.Type!.MaxPerOrder} tickets of this type per order.")],
+        }),
+        Refusal.AmountOutOfRange => Problems.Validation(new Dictionary<string, string[]>
+        {
+            ["quantity"] = [string.Create(CultureInfo.InvariantCulture, $"{quantity} tickets of this type come to more than can be charged in one order.")],
         }),
         Refusal.SalesClosed => Problems.Result(StatusCodes.Status409Conflict, "sales-closed", "Sales closed",
             "The event has started; tickets are no longer sold."),

@@ -1,10 +1,14 @@
 using System.Net;
 using BoxOffice.Host.Tests.Support;
+using BoxOffice.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace BoxOffice.Host.Tests.Reserving;
 
-/// <summary>Holds lapse by the injected clock; a payment landing after that is refunded, never revives the hold.</summary>
+/// <summary>
+/// Holds lapse by the injected clock, sooner while the buyer's OTP is awaited; a hold that lapses
+/// then cancels the gateway's intent, so the challenge can no longer take the money.
+/// </summary>
 public sealed class ExpiringHolds
 {
     // The fake clock starts in the past so that, moved forward past the hold, it is still within a few
@@ -12,33 +16,60 @@ public sealed class ExpiringHolds
     private static FakeTimeProvider Clock() => new(DateTimeOffset.UtcNow.AddMinutes(-12));
 
     [Fact]
-    public async Task A_hold_expires_when_its_time_passes_and_a_late_payment_is_refunded()
+    public async Task A_hold_waiting_on_the_buyers_OTP_lapses_after_three_minutes_and_its_challenge_then_charges_nothing()
     {
-        var clock = Clock();
+        // Close to the real clock: the gateway signs its webhooks with that one.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-2));
         await using var app = await TestApp.StartAsync(time: clock);
         var (eventId, type) = await app.CreateEventAsync(capacity: 10);
         using var buyer = await app.BuyerAsync();
         var id = await buyer.ReserveAcceptedAsync(type, 3, "tok_threeDSecureRequired");
         var waiting = await buyer.UntilAsync(id, r => r.PaymentStatus() == "RequiresAction", "the payment asks for the challenge");
+        waiting["expiresAt"]!.GetValue<DateTimeOffset>().ShouldBe(clock.GetUtcNow().AddMinutes(3), tolerance: TimeSpan.FromMilliseconds(1));
         (await app.AvailableAsync(eventId)).ShouldBe(7);
 
-        clock.Advance(TimeSpan.FromMinutes(9));
+        clock.Advance(TimeSpan.FromMinutes(3) - TimeSpan.FromSeconds(1));
         (await buyer.ReservationAsync(id)).Status().ShouldBe("Pending");
-        clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
+        clock.Advance(TimeSpan.FromSeconds(2));
         var expired = await buyer.UntilAsync(id, r => r.Status() == "Expired", "the hold expires", seconds: 10);
         expired["tickets"]!.AsArray().ShouldBeEmpty();
         (await app.AvailableAsync(eventId)).ShouldBe(10);
 
+        // Payments cancels the gateway's intent: the buyer's late answer takes no money.
+        var intent = Webhooks.IntentId(waiting);
+        await Eventually.HoldsAsync(async () => await app.IntentStatusAsync(intent) == "canceled", "the gateway's intent is cancelled");
         using var browser = new HttpClient();
-        (await browser.PostAsync(new Uri(waiting["challengeUrl"]!.GetValue<string>()), new FormUrlEncodedContent([new("code", "123456")]), TestContext.Current.CancellationToken))
-            .StatusCode.ShouldBe(HttpStatusCode.OK);
-        var refunded = await buyer.UntilAsync(id, r => r.PaymentStatus() == "Refunded", "the late payment is refunded");
+        using var answer = await browser.PostAsync(new Uri(waiting["challengeUrl"]!.GetValue<string>()), new FormUrlEncodedContent([new("code", "123456")]), TestContext.Current.CancellationToken);
+        answer.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await answer.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("Payment cancelled");
 
-        refunded.Status().ShouldBe("Expired");
+        (await app.IntentStatusAsync(intent)).ShouldBe("canceled");
+        (await app.LedgerAsync(id)).ShouldBeEmpty();
+        var after = await buyer.ReservationAsync(id);
+        after.Status().ShouldBe("Expired");
+        after.PaymentStatus().ShouldNotBe("Refunded");
+        after["challengeUrl"].ShouldBeNull("a final reservation offers no challenge to answer");
         (await app.AvailableAsync(eventId)).ShouldBe(10);
-        var ledger = await app.LedgerAsync(id);
-        ledger.Count(e => e!["kind"]!.GetValue<string>() == "charge").ShouldBe(1);
-        ledger.Count(e => e!["kind"]!.GetValue<string>() == "refund").ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_hold_whose_payment_is_still_processing_keeps_its_ten_minutes()
+    {
+        var clock = Clock();
+        // Every charge fails with a 500: the payment stays Processing, retried, and never asks for a challenge.
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["PaymentGateway:FailureRate"] = "1" }, time: clock);
+        var (eventId, type) = await app.CreateEventAsync(capacity: 10);
+        using var buyer = await app.BuyerAsync();
+        var id = await buyer.ReserveAcceptedAsync(type, 2, "tok_threeDSecureRequired");
+        var pending = await buyer.ReservationAsync(id);
+        pending.PaymentStatus().ShouldBe("Processing");
+        pending["expiresAt"]!.GetValue<DateTimeOffset>().ShouldBe(clock.GetUtcNow().AddMinutes(10), tolerance: TimeSpan.FromMilliseconds(1));
+
+        clock.Advance(TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(1));
+        (await buyer.ReservationAsync(id)).Status().ShouldBe("Pending");
+        clock.Advance(TimeSpan.FromMinutes(7));
+        await buyer.UntilAsync(id, r => r.Status() == "Expired", "the hold expires after ten minutes", seconds: 10);
+        (await app.AvailableAsync(eventId)).ShouldBe(10);
     }
 
     [Fact]

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using BoxOffice.Host.Tests.Support;
+using BoxOffice.Messaging.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BoxOffice.Host.Tests.Reserving;
 
@@ -66,6 +68,61 @@ public sealed class RefusingReservations(HostFixture fixture) : IClassFixture<Ho
         (await DetailAsync("""{"ticketTypeId":"not-a-guid","quantity":1,"paymentToken":"tok_visa"}""")).ShouldBe("'ticketTypeId' must be a UUID.");
         (await DetailAsync($$"""{"ticketTypeId":"{{type}}","quantity":1,"paymentToken":"tok_visa","userId":"x"}""")).ShouldBe("'userId' is not a property of this request.");
         (await DetailAsync("""{"ticketTypeId": """)).ShouldStartWith("The body is not valid JSON (line 1, byte");
+    }
+
+    [Fact]
+    public async Task A_price_capacity_or_max_per_order_above_its_bound_is_a_400_naming_the_field_and_stores_nothing()
+    {
+        using var organizer = await App.OrganizerAsync();
+        (string Field, object TicketType)[] cases =
+        [
+            ("ticketTypes[0].price", new { name = "General", price = 100_000_001L, currency = "EUR", capacity = 100, maxPerOrder = 6 }),
+            ("ticketTypes[0].price", new { name = "General", price = long.MaxValue, currency = "EUR", capacity = 100, maxPerOrder = 6 }),
+            ("ticketTypes[0].capacity", new { name = "General", price = 4_500L, currency = "EUR", capacity = 1_000_001, maxPerOrder = 6 }),
+            ("ticketTypes[0].maxPerOrder", new { name = "General", price = 4_500L, currency = "EUR", capacity = 1_000, maxPerOrder = 101 }),
+        ];
+        foreach (var (field, ticketType) in cases)
+        {
+            var name = "Too big " + Guid.NewGuid().ToString("N")[..8];
+            var response = await organizer.PostAsJsonAsync("/api/events", new
+            {
+                name, venue = "Hall", city = "Lisbon", category = "concert", performers = new[] { "Band" },
+                startsAt = DateTimeOffset.UtcNow.AddDays(10), minimumAge = 0, description = "x", ticketTypes = new[] { ticketType },
+            }, TestContext.Current.CancellationToken);
+
+            await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-request");
+            var errors = (await TestApp.Json(response))["errors"]!.AsObject();
+            errors.Select(e => e.Key).ShouldBe([field]);
+            (await TicketsCountAsync($"SELECT COUNT(*) FROM events WHERE name = '{name}'")).ShouldBe(0);
+        }
+    }
+
+    [Fact]
+    public async Task A_total_too_large_to_charge_is_a_400_problem_and_holds_and_publishes_nothing()
+    {
+        var (eventId, type) = await App.CreateEventAsync(capacity: 10, maxPerOrder: 4);
+        // A stored price past the catalog's bound (written before the bound existed, or by hand): 2 x 2^62 wraps a long.
+        await using (var tx = await Tickets.BeginAsync(TestContext.Current.CancellationToken))
+        {
+            await tx.Command($"UPDATE ticket_types SET price = 4611686018427387904 WHERE id = '{type}'").ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+            await tx.CommitAsync(TestContext.Current.CancellationToken);
+        }
+
+        using var buyer = await App.BuyerAsync();
+
+        await (await buyer.ReserveAsync(type, 2)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-request");
+        await ShouldHaveChangedNothingAsync(buyer, eventId, 10);
+        (await TicketsCountAsync($"SELECT COUNT(*) FROM event_log WHERE type LIKE 'tickets.held.%' AND payload LIKE '%{type}%'")).ShouldBe(0);
+    }
+
+    private ServiceDatabase Tickets => App.Services.GetRequiredKeyedService<ServiceDatabase>("tickets");
+
+    private async Task<long> TicketsCountAsync(string sql)
+    {
+        await using var connection = await Tickets.OpenReadAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]

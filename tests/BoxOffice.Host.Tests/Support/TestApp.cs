@@ -45,7 +45,9 @@ public sealed class TestApp : IAsyncDisposable
     /// <param name="settings">Configuration over the test defaults.</param>
     /// <param name="time">A clock to inject (a FakeTimeProvider), else the system's.</param>
     /// <param name="dataDirectory">An existing data folder to start on (kept afterwards), else a new one (removed).</param>
-    public static async Task<TestApp> StartAsync(IDictionary<string, string?>? settings = null, TimeProvider? time = null, string? dataDirectory = null)
+    /// <param name="configure">More set-up of the host (say, a spying consumer), after the test defaults.</param>
+    public static async Task<TestApp> StartAsync(
+        IDictionary<string, string?>? settings = null, TimeProvider? time = null, string? dataDirectory = null, Action<WebApplicationBuilder>? configure = null)
     {
         var data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "boxoffice-tests", Guid.NewGuid().ToString("N"));
         var logs = new LogCollector();
@@ -75,6 +77,8 @@ public sealed class TestApp : IAsyncDisposable
             {
                 builder.Services.AddSingleton(time);
             }
+
+            configure?.Invoke(builder);
         });
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new TestApp(app, data, new Uri(app.Urls.First()), keepData: dataDirectory is not null, logs);
@@ -147,6 +151,15 @@ public sealed class TestApp : IAsyncDisposable
         var gateway = new Uri(Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["Payments:GatewayUrl"]!);
         using var client = new HttpClient { BaseAddress = gateway };
         return (JsonArray)JsonNode.Parse(await client.GetStringAsync(new Uri($"/v1/ledger?reservationId={reservationId}", UriKind.Relative), TestContext.Current.CancellationToken))!;
+    }
+
+    /// <summary>The status of a payment intent as the gateway's API shows it (<c>requires_action</c>, <c>canceled</c> …).</summary>
+    public async Task<string> IntentStatusAsync(string intentId)
+    {
+        var gateway = new Uri(Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["Payments:GatewayUrl"]!);
+        using var client = new HttpClient { BaseAddress = gateway };
+        var intent = JsonNode.Parse(await client.GetStringAsync(new Uri($"/v1/payment_intents/{intentId}", UriKind.Relative), TestContext.Current.CancellationToken))!;
+        return intent["status"]!.GetValue<string>();
     }
 
     /// <summary>Waits, through the operators' API, until every subscription of a consumer has reached its log's head.</summary>

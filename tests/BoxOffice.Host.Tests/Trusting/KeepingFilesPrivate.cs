@@ -28,6 +28,7 @@ public sealed class KeepingFilesPrivate
         var folders = Directory.EnumerateDirectories(app.DataDirectory, "*", SearchOption.AllDirectories).Append(app.DataDirectory).ToList();
 
         files.ShouldContain(f => Path.GetFileName(f) == "auth-signing.key");
+        files.ShouldContain(f => Path.GetFileName(f) == EmbeddedHost.WebhookSecretFile);
         files.ShouldContain(f => f.EndsWith("tickets.db", StringComparison.Ordinal));
         files.ShouldContain(f => f.EndsWith("tickets.db-wal", StringComparison.Ordinal));
         files.ShouldContain(f => f.EndsWith(".eml", StringComparison.Ordinal));

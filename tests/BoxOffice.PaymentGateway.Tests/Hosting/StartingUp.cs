@@ -1,6 +1,7 @@
 using BoxOffice.PaymentGateway.Tests.Support;
 using BoxOffice.Testing;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace BoxOffice.PaymentGateway.Tests.Hosting;
 
@@ -50,5 +51,23 @@ public sealed class StartingUp
 
         (await repeat.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldBe(firstBody);
         (await restarted.ChargesAsync()).ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("whsec_too_short_123")]
+    public async Task Standalone_it_refuses_to_start_without_a_webhook_secret_of_its_own(string? secret)
+    {
+        using var directory = new TempDirectory("gateway");
+        await using var app = PaymentGatewayApp.Build(["--urls", "http://127.0.0.1:0", "--contentRoot", directory.Path], builder =>
+        {
+            if (secret is not null)
+            {
+                builder.Configuration["PaymentGateway:WebhookSecret"] = secret;
+            }
+        });
+
+        var refused = await Should.ThrowAsync<OptionsValidationException>(() => app.StartAsync(TestContext.Current.CancellationToken));
+        refused.Message.ShouldContain("PaymentGateway:WebhookSecret");
     }
 }

@@ -11,7 +11,7 @@ namespace BoxOffice.PaymentGateway.Tests.Support;
 /// <summary>The real gateway on Kestrel (a free loopback port) with its SQLite file in a folder of its own.</summary>
 internal sealed class GatewayHost : IAsyncDisposable
 {
-    public const string Secret = "whsec_test_secret";
+    public const string Secret = "whsec_test_secret_for_the_gateway";
 
     private readonly WebApplication _app;
     private readonly TempDirectory _directory;

@@ -1,6 +1,9 @@
 using System.Net.Http.Json;
 using BoxOffice.Contracts.Payments;
+using BoxOffice.Messaging.Operations;
 using BoxOffice.Payments.Tests.Support;
+using BoxOffice.ServiceDefaults;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BoxOffice.Payments.Tests.Charging;
 
@@ -59,6 +62,26 @@ public sealed class Charging
 
         (await world.OutcomeAsync<PaymentFailed>(held)).Reason.ShouldNotBeNullOrWhiteSpace();
         (await world.LedgerAsync(held.ReservationId)).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("sealed to another key")]
+    [InlineData("not sealed")]
+    public async Task A_token_Payments_cannot_open_fails_the_payment_with_a_clear_reason_and_charges_nothing(string token)
+    {
+        await using var world = await PaymentsWorld.StartAsync();
+        var sealedToken = token == "not sealed"
+            ? "tok_visa"
+            : PaymentTokenSeal.Seal("tok_visa", PaymentTokenPublicKey.FromPem(PaymentTokenSeal.NewPrivateKeyPem()));
+        var held = Scenario.HeldSealed(sealedToken);
+
+        await world.PublishAsync(held);
+
+        (await world.OutcomeAsync<PaymentFailed>(held)).Reason.ShouldBe(Payment.TokenUnreadable);
+        (await world.PaymentAsync(held.ReservationId))!.Status.ShouldBe("Failed");
+        (await world.TypesAsync(held)).ShouldBe(["payments.failed.v1"]);
+        (await world.LedgerAsync(held.ReservationId)).ShouldBeEmpty();
+        (await world.PaymentsServices.GetRequiredService<MessagingAdmin>().DeadLettersAsync("payments", ct: TestContext.Current.CancellationToken)).ShouldBeEmpty();
     }
 
     [Fact]

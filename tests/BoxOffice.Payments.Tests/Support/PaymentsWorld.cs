@@ -21,6 +21,9 @@ namespace BoxOffice.Payments.Tests.Support;
 /// </summary>
 internal sealed class PaymentsWorld : IAsyncDisposable
 {
+    /// <summary>The key the gateway signs webhooks with and Payments checks them against.</summary>
+    public const string WebhookSecret = "whsec_payments_world_test_secret";
+
     private readonly TempDirectory _dir = new("payments");
     private readonly Dictionary<string, string?> _paymentsSettings;
     private WebApplication? _gateway;
@@ -103,13 +106,25 @@ internal sealed class PaymentsWorld : IAsyncDisposable
     {
         await using var connection = await Database("payments").OpenReadAsync(TestContext.Current.CancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT status, attempts, intent_id, (SELECT COUNT(*) FROM payments) FROM payments WHERE reservation_id = @r";
+        command.CommandText = "SELECT status, attempts, intent_id, (SELECT COUNT(*) FROM payments), failure_reason FROM payments WHERE reservation_id = @r";
         command.With("@r", reservationId.ToString("D"));
         await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
         return await reader.ReadAsync(TestContext.Current.CancellationToken)
-            ? new PaymentRow(reader.GetString(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt32(3))
+            ? new PaymentRow(reader.GetString(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4))
             : null;
     }
+
+    /// <summary>The gateway keeps its webhooks pending (as if Payments were unreachable) until <see cref="DeliverWebhooks"/>.</summary>
+    public void HoldWebhooks() => _gateway!.Services.GetRequiredService<WebhookTarget>().Url = null;
+
+    /// <summary>The gateway sends its webhooks to Payments again, the held ones at their next retry.</summary>
+    public void DeliverWebhooks() => _gateway!.Services.GetRequiredService<WebhookTarget>().Url = WebhookUrl;
+
+    /// <summary>The status of a payment intent as the gateway's API shows it.</summary>
+    public async Task<string> IntentStatusAsync(string intentId) =>
+        (await Http.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri(GatewayUrl, $"/v1/payment_intents/{intentId}"), TestContext.Current.CancellationToken))
+            .GetProperty("status").GetString()!;
 
     public async Task<List<LedgerEntry>> LedgerAsync(Guid reservationId) =>
         await Http.GetFromJsonAsync<List<LedgerEntry>>(
@@ -141,6 +156,7 @@ internal sealed class PaymentsWorld : IAsyncDisposable
             b.Configuration["PaymentGateway:DataDirectory"] = Path.Combine(_dir.Path, "gateway");
             b.Configuration["PaymentGateway:LatencyMedianMs"] = "0";
             b.Configuration["PaymentGateway:LatencyP99Ms"] = "0";
+            b.Configuration["PaymentGateway:WebhookSecret"] = WebhookSecret;
             foreach (var (key, value) in settings)
             {
                 b.Configuration["PaymentGateway:" + key] = value;
@@ -164,8 +180,10 @@ internal sealed class PaymentsWorld : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration["BoxOffice:DataDirectory"] = Path.Combine(_dir.Path, "boxoffice");
         builder.Configuration["Payments:GatewayUrl"] = GatewayUrl.ToString();
+        builder.Configuration["Payments:WebhookSecret"] = WebhookSecret;
         // Short waits between dispatches keep the retrying tests quick; the policy itself is tested without a host.
         builder.Configuration["Payments:MaxRetryDelay"] = "00:00:00.500";
+        builder.Configuration["Payments:TokenPrivateKey"] = Scenario.PrivateKeyPem;
         foreach (var (key, value) in _paymentsSettings)
         {
             builder.Configuration["Payments:" + key] = value;
@@ -202,6 +220,6 @@ internal sealed class PaymentsWorld : IAsyncDisposable
 
 internal sealed record LoggedEvent(long Sequence, string Type, Guid CorrelationId, string Payload);
 
-internal sealed record PaymentRow(string Status, int Attempts, string? IntentId, int PaymentsInAll);
+internal sealed record PaymentRow(string Status, int Attempts, string? IntentId, int PaymentsInAll, string? FailureReason);
 
 internal sealed record LedgerEntry(string Kind, string Id, string PaymentIntent, long Amount, string Currency, Guid? ReservationId, DateTimeOffset At);

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -6,12 +8,13 @@ using System.Text;
 using System.Text.Json;
 using BoxOffice.Contracts.Payments;
 using BoxOffice.Payments.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BoxOffice.Payments.Tests.Webhooks;
 
 public sealed class ReceivingWebhooks
 {
-    private const string Secret = "whsec_boxoffice_demo";
+    private const string Secret = PaymentsWorld.WebhookSecret;
 
     [Fact]
     public async Task A_card_that_needs_a_challenge_succeeds_by_webhook_once_the_buyer_passes_it()
@@ -98,6 +101,87 @@ public sealed class ReceivingWebhooks
         using var signed = await PostWebhookAsync(world, VerifyingSignatures.Signature(Secret, now, body), body);
         signed.StatusCode.ShouldBe(HttpStatusCode.OK);
         await world.OutcomeAsync<PaymentSucceeded>(held);
+    }
+
+    [Fact]
+    public async Task A_correctly_signed_webhook_that_does_not_match_the_payment_changes_nothing_and_is_counted()
+    {
+        await using var world = await PaymentsWorld.StartAsync();
+        using var rejections = new RejectionCounter(world.PaymentsServices.GetRequiredService<IMeterFactory>());
+        var held = Scenario.Held("tok_threeDSecureRequired", amount: 4200, currency: "EUR");
+        await world.PublishAsync(held);
+        var action = await world.OutcomeAsync<PaymentRequiresAction>(held);
+        var intentId = (await world.PaymentAsync(held.ReservationId))!.IntentId!;
+
+        (string IntentId, long Amount, string Currency, string Reason)[] mismatches =
+        [
+            ("pi_someoneElsesIntent", held.Amount, held.Currency, "other-intent"),
+            (intentId, 1, held.Currency, "other-amount"),
+            (intentId, held.Amount, "USD", "other-currency"),
+        ];
+        foreach (var (id, amount, currency, _) in mismatches)
+        {
+            var body = Succeeded(id, amount, currency, held.ReservationId);
+            using var response = await PostWebhookAsync(world, VerifyingSignatures.Signature(Secret, DateTimeOffset.UtcNow, body), body);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        var payment = (await world.PaymentAsync(held.ReservationId))!;
+        payment.Status.ShouldBe("RequiresAction");
+        payment.IntentId.ShouldBe(intentId);
+        (await world.TypesAsync(held)).ShouldBe(["payments.requires-action.v1"]);
+        rejections.Reasons.Order().ShouldBe(mismatches.Select(m => m.Reason).Order());
+
+        // The gateway's own webhook, for the intent, amount and currency charged, still settles it.
+        using var answer = await world.Http.PostAsync(action.ChallengeUrl,
+            new FormUrlEncodedContent([new("code", "123456")]), TestContext.Current.CancellationToken);
+        await world.OutcomeAsync<PaymentSucceeded>(held);
+        (await world.PaymentAsync(held.ReservationId))!.IntentId.ShouldBe(intentId);
+        rejections.Reasons.Count.ShouldBe(3);
+    }
+
+    private static byte[] Succeeded(string intentId, long amount, string currency, Guid reservationId) =>
+        Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+        {
+            id = "evt_" + Guid.NewGuid().ToString("N"),
+            type = "payment_intent.succeeded",
+            data = new { id = intentId, status = "succeeded", amount, currency, metadata = new { reservationId } },
+        }));
+
+    /// <summary>Listens to the rejected-webhooks counter of one host's meters (the tests run in parallel).</summary>
+    private sealed class RejectionCounter : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentQueue<string> _reasons = new();
+
+        public RejectionCounter(IMeterFactory meters)
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Scope == meters && instrument.Meter.Name == PaymentsMetrics.MeterName && instrument.Name == PaymentsMetrics.WebhooksRejected)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "reason")
+                    {
+                        for (var i = 0; i < value; i++)
+                        {
+                            _reasons.Enqueue((string)tag.Value!);
+                        }
+                    }
+                }
+            });
+            _listener.Start();
+        }
+
+        public List<string> Reasons => [.. _reasons];
+
+        public void Dispose() => _listener.Dispose();
     }
 
     private static async Task<HttpResponseMessage> PostWebhookAsync(PaymentsWorld world, string? signature, byte[] body)

@@ -8,7 +8,7 @@ namespace BoxOffice.Payments.Tests.Webhooks;
 /// <summary>The webhook signature check, against signatures computed here from the spec.</summary>
 public sealed class VerifyingSignatures
 {
-    private const string Secret = "whsec_boxoffice_demo";
+    private const string Secret = "whsec_test_signing_secret_0123";
     private static readonly DateTimeOffset Now = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
     private static readonly byte[] Body = Encoding.UTF8.GetBytes("""{"id":"evt_1","type":"payment_intent.succeeded"}""");
 

@@ -23,6 +23,17 @@ public sealed class ValidatingRequests
     }
 
     [Fact]
+    public void Price_capacity_and_max_per_order_have_upper_bounds()
+    {
+        CreateEvent.Validate(Valid() with { TicketTypes = [new TicketTypeBody("Stalls", 100_000_000, "GBP", 1_000_000, 100)] }, Now).ShouldBeEmpty();
+
+        CreateEvent.Validate(Valid() with { TicketTypes = [new TicketTypeBody("Stalls", 100_000_001, "GBP", 1_000_001, 101)] }, Now).Keys.Order()
+            .ShouldBe(["ticketTypes[0].capacity", "ticketTypes[0].maxPerOrder", "ticketTypes[0].price"]);
+        CreateEvent.Validate(Valid() with { TicketTypes = [new TicketTypeBody("Stalls", long.MaxValue, "GBP", 1_000, 101)] }, Now).Keys.Order()
+            .ShouldBe(["ticketTypes[0].maxPerOrder", "ticketTypes[0].price"]);
+    }
+
+    [Fact]
     public void A_reserve_request_needs_a_ticket_type_a_positive_quantity_and_a_payment_token()
     {
         ReserveTickets.Validate(new ReserveBody(Guid.NewGuid(), 2, "tok_visa"), "").ShouldBeEmpty();

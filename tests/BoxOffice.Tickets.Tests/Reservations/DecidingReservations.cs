@@ -11,8 +11,20 @@ public sealed class DecidingReservations
     private static readonly BuyerHolds Nothing = new(0, 0);
     private static readonly DateOnly Adult = new(1990, 1, 1);
 
-    private static TicketTypeState Type(int capacity = 100, int held = 0, int sold = 0, int maxPerOrder = 6, int minimumAge = 0, DateTimeOffset? startsAt = null) =>
-        new(Guid.NewGuid(), Guid.NewGuid(), 5_000, "EUR", capacity, held, sold, maxPerOrder, startsAt ?? EventDay, minimumAge);
+    private static TicketTypeState Type(
+        int capacity = 100, int held = 0, int sold = 0, int maxPerOrder = 6, int minimumAge = 0, DateTimeOffset? startsAt = null, long price = 5_000) =>
+        new(Guid.NewGuid(), Guid.NewGuid(), price, "EUR", capacity, held, sold, maxPerOrder, startsAt ?? EventDay, minimumAge);
+
+    [Fact]
+    public void A_total_that_would_overflow_or_go_negative_is_refused_not_wrapped()
+    {
+        // Stored types that bypassed the catalog's bounds.
+        ReservationRules.CheckReserve(Type(price: 1L << 62), 2, Adult, Nothing, Limits, Now).ShouldBe(Refusal.AmountOutOfRange);
+        ReservationRules.CheckReserve(Type(price: long.MaxValue), 2, Adult, Nothing, Limits, Now).ShouldBe(Refusal.AmountOutOfRange);
+        ReservationRules.CheckReserve(Type(price: -1), 1, Adult, Nothing, Limits, Now).ShouldBe(Refusal.AmountOutOfRange);
+        ReservationRules.CheckReserve(Type(price: long.MaxValue), 1, Adult, Nothing, Limits, Now).ShouldBeNull();
+        ReservationRules.Amount(100_000_000, 100).ShouldBe(10_000_000_000);
+    }
 
     [Fact]
     public void A_request_within_every_limit_is_accepted() =>
