@@ -11,10 +11,17 @@ work=$(mktemp -d)
 port=5380
 key=$(head -c 32 /dev/urandom | base64)
 sampler=""
+host_pid=""
 trap 'kill $sampler $host_pid 2>/dev/null || true; wait 2>/dev/null; rm -rf "$work"' EXIT
 
+for tool in wrk curl python3; do
+  command -v "$tool" >/dev/null || { echo "bench/accept/run.sh needs $tool (apt-get install -y $tool)." >&2; exit 1; }
+done
+
+echo "Building the host and the load tool in Release (about a minute the first time)…"
 dotnet build -c Release src/BoxOffice.Host -v q -nologo >/dev/null
 dotnet build -c Release bench/BoxOffice.Bench -v q -nologo >/dev/null
+echo "Starting the host on port $port and creating a ticket type of 1,000,000 tickets…"
 
 # BENCH_ENV adds settings, for example BENCH_ENV="Messaging__BatchSize=100".
 # shellcheck disable=SC2086

@@ -24,9 +24,9 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<(HostProcess Host, Uri Address)> StartAsync(string dataDirectory, CancellationToken ct)
+    public static async Task<(HostProcess Host, Uri Address)> StartAsync(string dataDirectory, CancellationToken ct, IDictionary<string, string>? environment = null)
     {
-        var host = Start(dataDirectory, new Dictionary<string, string>(), "http://127.0.0.1:0");
+        var host = Start(dataDirectory, environment ?? new Dictionary<string, string>(), "http://127.0.0.1:0");
         var address = await host._listening.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
         return (host, address);
     }
