@@ -47,9 +47,10 @@ public sealed partial class LinkingDocs
         foreach (Match quoted in QuotedRelativePath().Matches(text))
         {
             var resolved = Path.GetFullPath(Path.Combine(folder, quoted.Groups[1].Value));
-            if (!resolved.StartsWith(Repository.Root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            if (!resolved.StartsWith(Repository.Root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                || (!File.Exists(resolved) && !Directory.Exists(resolved)))
             {
-                broken.Add($"{quoted.Groups[1].Value} (a path outside the repository)");
+                broken.Add($"{quoted.Groups[1].Value} (not a path in the repository)");
             }
         }
 
