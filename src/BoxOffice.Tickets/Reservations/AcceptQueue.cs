@@ -28,7 +28,8 @@ internal abstract record ReserveOutcome
 {
     public sealed record Accepted(Guid Id, ReservationStatus Status, DateTimeOffset ExpiresAt) : ReserveOutcome;
 
-    public sealed record Refused(Refusal Why, TicketTypeState? Type) : ReserveOutcome;
+    /// <summary>Refused; <paramref name="Holds"/> and <paramref name="Limits"/> are set once the buyer's holds were looked at.</summary>
+    public sealed record Refused(Refusal Why, TicketTypeState? Type, BuyerHolds? Holds = null, HoldLimits? Limits = null) : ReserveOutcome;
 
     public sealed record KeyReused : ReserveOutcome;
 
@@ -157,7 +158,7 @@ internal sealed partial class AcceptQueue(
         var holds = type is null ? new BuyerHolds(0, 0) : await TicketsStore.LoadBuyerHoldsAsync(tx, request.UserId, type.EventId, ct);
         if (ReservationRules.CheckReserve(type, request.Quantity, request.BirthDate, holds, limits, now) is { } refusal)
         {
-            return new ReserveOutcome.Refused(refusal, type);
+            return new ReserveOutcome.Refused(refusal, type, holds, limits);
         }
 
         var id = Guid.CreateVersion7(now);
