@@ -46,6 +46,7 @@ internal sealed partial class AcceptQueue(
     [FromKeyedServices(TicketsModule.Database)] ServiceDatabase tickets,
     IOptions<TicketsOptions> options,
     TimeProvider time,
+    ReservationLog reservationLog,
     ILogger<AcceptQueue> logger) : BackgroundService
 {
     private readonly Channel<PendingReserve> _queue = Channel.CreateBounded<PendingReserve>(
@@ -187,6 +188,9 @@ internal sealed partial class AcceptQueue(
         tx.Publish(
             new TicketsHeld(id, request.UserId, type.EventId, type.Id, request.Quantity, amount, type.Currency, request.SealedPaymentToken, expiresAt),
             correlationId: id);
+        // Logged once the group commit commits; a batch that fails is decided again one by one, and logs then.
+        var quantity = request.Quantity;
+        tx.OnCommitted(() => reservationLog.Accepted(id, quantity, type.Id, expiresAt));
         return new ReserveOutcome.Accepted(id, ReservationStatus.Pending, expiresAt);
     }
 

@@ -39,7 +39,10 @@ public sealed class TestApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>The warnings and errors the host logged.</summary>
+    /// <summary>
+    /// The warnings and errors the host logged; and Information of a category a test opens with
+    /// <c>configure: b =&gt; b.Logging.AddFilter(category, LogLevel.Information)</c>.
+    /// </summary>
     public LogCollector Logs { get; }
 
     /// <param name="settings">Configuration over the test defaults.</param>
@@ -52,7 +55,7 @@ public sealed class TestApp : IAsyncDisposable
         string? environment = null)
     {
         var data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "boxoffice-tests", Guid.NewGuid().ToString("N"));
-        var logs = new LogCollector();
+        var logs = new LogCollector(LogLevel.Information);
         var app = await EmbeddedHost.BuildAsync(environment is null ? [] : ["--environment", environment], builder =>
         {
             builder.WebHost.UseUrls("http://127.0.0.1:0");
