@@ -70,6 +70,20 @@ public sealed class MessagingOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Demo faults, for showing the dead-letter path: consumer name → the wire name of the one event
+    /// type that consumer then fails on, every time, just before its handler runs
+    /// (<c>Messaging:Faults:loyalty</c> = <c>tickets.acquired.v1</c>, env
+    /// <c>Messaging__Faults__loyalty</c>). The normal retries, dead letter and redrive follow. Empty
+    /// by default; an empty value is no fault; any fault is refused at start in Production. Read at
+    /// start: remove it and restart, then redrive.
+    /// </summary>
+    public Dictionary<string, string?> Faults { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The faults that are set, consumer → wire name.</summary>
+    internal IEnumerable<KeyValuePair<string, string>> ActiveFaults =>
+        Faults.Where(f => !string.IsNullOrWhiteSpace(f.Value)).Select(f => KeyValuePair.Create(f.Key, f.Value!.Trim()));
+
     internal TimeSpan BackoffBefore(int attempt)
     {
         // attempt is the one about to run (2 = first retry): 100 ms, 400 ms, 1.6 s, then capped.

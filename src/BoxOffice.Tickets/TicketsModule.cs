@@ -41,6 +41,7 @@ public static class TicketsModule
                 .Handle<PaymentRefunded, ShowRefund>()
                 .Handle<AccountClosed, RememberClosedAccount>());
         services.AddHostedService<SeedDemoCatalog>();
+        services.AddSingleton<ReservationLog>();
         services.AddSingleton<AcceptQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<AcceptQueue>());
         services.AddSingleton<ExpireHolds>();

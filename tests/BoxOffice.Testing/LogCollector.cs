@@ -4,14 +4,16 @@ using Microsoft.Extensions.Logging;
 namespace BoxOffice.Testing;
 
 /// <summary>
-/// A logger provider that keeps the warnings and errors an application logs, to check what an
-/// operator is told. Add it with <c>builder.Logging.AddProvider(new LogCollector())</c>.
+/// A logger provider that keeps what an application logs at <paramref name="minimum"/> or above
+/// (warnings and errors unless told), to check what an operator is told. Add it with
+/// <c>builder.Logging.AddProvider(new LogCollector())</c>; the host's logging filters still apply.
 /// </summary>
-public sealed class LogCollector : ILoggerProvider, ILogger
+/// <param name="minimum">The lowest level kept.</param>
+public sealed class LogCollector(LogLevel minimum = LogLevel.Warning) : ILoggerProvider, ILogger
 {
     private readonly ConcurrentQueue<(LogLevel Level, string Message)> _entries = new();
 
-    /// <summary>What was logged at warning level or above, in order.</summary>
+    /// <summary>What was logged at the minimum level or above, in order.</summary>
     public IReadOnlyCollection<(LogLevel Level, string Message)> Entries => _entries;
 
     /// <inheritdoc />
@@ -22,7 +24,7 @@ public sealed class LogCollector : ILoggerProvider, ILogger
         where TState : notnull => null;
 
     /// <inheritdoc />
-    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= minimum && logLevel != LogLevel.None;
 
     /// <inheritdoc />
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)

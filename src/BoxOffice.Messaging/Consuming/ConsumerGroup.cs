@@ -30,7 +30,13 @@ public sealed record RedriveResult(RedriveStatus Status, string? Error = null);
 /// One consumer: its handlers, its database and one subscription per source log. Applying a batch,
 /// resetting and redriving all take the consumer's gate, so they never interleave.
 /// </summary>
-internal sealed class ConsumerGroup(ConsumerDefinition definition, ServiceDatabase database, IServiceProvider services, Upcasters upcasters)
+/// <param name="definition">The consumer's handlers and sources.</param>
+/// <param name="database">The consumer's own database (state, cursors, dead letters).</param>
+/// <param name="services">Where handlers are resolved.</param>
+/// <param name="upcasters">The upcasting chains for old versions.</param>
+/// <param name="faultType">A demo fault (<c>Messaging:Faults</c>): the wire name this consumer fails on, else null.</param>
+internal sealed class ConsumerGroup(
+    ConsumerDefinition definition, ServiceDatabase database, IServiceProvider services, Upcasters upcasters, string? faultType = null)
 {
     private readonly List<SubscriptionRunner> _subscriptions = [];
 
@@ -59,6 +65,15 @@ internal sealed class ConsumerGroup(ConsumerDefinition definition, ServiceDataba
         if (!definition.Handlers.TryGetValue(stored.Envelope.Type, out var binding))
         {
             throw new InvalidOperationException($"Consumer '{Name}' has no handler for '{stored.Envelope.Type}'.");
+        }
+
+        // The one place every handler call passes (batches, retries, redrive): a demo fault fails here
+        // as a handler would, so the normal retries, dead letter and redrive follow unchanged.
+        if (faultType is not null && string.Equals(stored.Envelope.Type, faultType, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"Demo fault: consumer '{Name}' fails on every '{faultType}' because the setting Messaging:Faults:{Name} is set. "
+                + "Remove it and restart, then redrive this dead letter.");
         }
 
         return binding.Invoke(services, stored.Envelope, new ConsumeContext(Name, tx, stored.Envelope, stored.Sequence), ct);

@@ -101,6 +101,11 @@ public static class MessagingServiceCollectionExtensions
                 // A relative data directory is under the content root (the project folder under `dotnet run`).
                 .PostConfigure<IHostEnvironment>((o, env) => o.DataDirectory = Path.GetFullPath(o.DataDirectory, env.ContentRootPath))
                 .ValidateDataAnnotations()
+                // A demo fault fails real events on purpose: never where real buyers are.
+                .Validate<IHostEnvironment>(
+                    (o, env) => !env.IsProduction() || !o.ActiveFaults.Any(),
+                    "Messaging:Faults is set, but demo faults are refused in Production: remove every Messaging:Faults:<consumer> setting "
+                    + "(env Messaging__Faults__<consumer>), or run in another environment (ASPNETCORE_ENVIRONMENT=Development).")
                 .ValidateOnStart();
             services.TryAddSingleton(TimeProvider.System);
             services.AddSingleton(sp => new DatabaseRegistry(

@@ -65,6 +65,7 @@ public sealed partial class MessagingRuntime : IHostedService
 
         var hooks = _services.GetService<MessagingHooks>();
         var upcasters = new Upcasters(_upcasters, _services);
+        var faults = CheckFaults();
         foreach (var definition in _definitions)
         {
             if (_consumers.Any(c => c.Name == definition.Name))
@@ -78,7 +79,7 @@ public sealed partial class MessagingRuntime : IHostedService
                     $"Consumer '{definition.Name}' handles '{old}', which is upcast to '{upcasters.Latest(old)}' on read: handle the latest version.");
             }
 
-            var group = new ConsumerGroup(definition, _databases.Get(definition.Database), _services, upcasters);
+            var group = new ConsumerGroup(definition, _databases.Get(definition.Database), _services, upcasters, faults.GetValueOrDefault(definition.Name));
             foreach (var sourceName in definition.Sources)
             {
                 if (!_databases.TryGet(sourceName, out var source))
@@ -107,6 +108,28 @@ public sealed partial class MessagingRuntime : IHostedService
 
         IsReady = true;
         LogStarted(_databases.All.Count(), _consumers.Sum(c => c.Subscriptions.Count), DataDirectory);
+    }
+
+    /// <summary>The demo faults, refused when they could never fire (a typo would make a silent demo), and logged loudly.</summary>
+    private Dictionary<string, string> CheckFaults()
+    {
+        var faults = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (consumer, type) in _options.ActiveFaults)
+        {
+            var definition = _definitions.FirstOrDefault(d => d.Name == consumer)
+                ?? throw new InvalidOperationException(
+                    $"Messaging:Faults:{consumer} names no consumer of this process; the consumers are {string.Join(", ", _definitions.Select(d => d.Name))}.");
+            if (!definition.Handlers.ContainsKey(type))
+            {
+                throw new InvalidOperationException(
+                    $"Messaging:Faults:{consumer} is '{type}', which consumer '{consumer}' does not handle; it handles {string.Join(", ", definition.Handlers.Keys)}.");
+            }
+
+            faults[consumer] = type;
+            LogFault(consumer, type);
+        }
+
+        return faults;
     }
 
     /// <inheritdoc />
@@ -201,6 +224,9 @@ public sealed partial class MessagingRuntime : IHostedService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Messaging started: {Databases} databases, {Subscriptions} subscriptions, data in {DataDirectory}")]
     private partial void LogStarted(int databases, int subscriptions, string dataDirectory);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo fault: consumer {Consumer} fails on every {Type} (setting Messaging:Faults:{Consumer}); its events of that type go to the dead letters")]
+    private partial void LogFault(string consumer, string type);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention deleted {Deleted} applied events past the retention period")]
     private partial void LogRetention(int deleted);

@@ -12,7 +12,8 @@ namespace BoxOffice.Tickets.Outcomes;
 /// A payment succeeded: a Pending reservation becomes Acquired with its tickets; one that already
 /// ended (expired, released, cancelled) is never revived — its money is given back instead.
 /// </summary>
-internal sealed partial class AcquireOnPaymentSucceeded(TimeProvider time, ILogger<AcquireOnPaymentSucceeded> logger) : IEventHandler<PaymentSucceeded>
+internal sealed partial class AcquireOnPaymentSucceeded(TimeProvider time, ReservationLog reservationLog, ILogger<AcquireOnPaymentSucceeded> logger)
+    : IEventHandler<PaymentSucceeded>
 {
     public async ValueTask HandleAsync(PaymentSucceeded @event, ConsumeContext context, CancellationToken cancellationToken)
     {
@@ -29,6 +30,8 @@ internal sealed partial class AcquireOnPaymentSucceeded(TimeProvider time, ILogg
         {
             case SucceededAction.Acquire:
                 await AcquireAsync(context, reservation, now, cancellationToken);
+                // After the consumer's batch commits: a batch that rolls back (and is retried) logs nothing.
+                context.Transaction.OnCommitted(() => reservationLog.Acquired(reservation.Id, reservation.Quantity));
                 break;
             case SucceededAction.RequestRefund:
                 await tx.Command("UPDATE reservations SET payment_status = 'Succeeded', refund_requested_at = @now, updated_at = @now WHERE id = @id")

@@ -7,7 +7,7 @@ using BoxOffice.Tickets.Storage;
 namespace BoxOffice.Tickets.Outcomes;
 
 /// <summary>A payment failed: a Pending reservation is Released and its tickets go back on sale.</summary>
-internal sealed class ReleaseOnPaymentFailed(TimeProvider time) : IEventHandler<PaymentFailed>
+internal sealed class ReleaseOnPaymentFailed(TimeProvider time, ReservationLog reservationLog) : IEventHandler<PaymentFailed>
 {
     public async ValueTask HandleAsync(PaymentFailed @event, ConsumeContext context, CancellationToken cancellationToken)
     {
@@ -31,5 +31,7 @@ internal sealed class ReleaseOnPaymentFailed(TimeProvider time) : IEventHandler<
         context.Publish(new TicketsReleased(
             reservation.Id, reservation.UserId, reservation.EventId, reservation.TicketTypeId, reservation.Quantity,
             ReleaseReason.PaymentFailed, @event.Reason));
+        // After the consumer's batch commits: a batch that rolls back (and is retried) logs nothing.
+        context.Transaction.OnCommitted(() => reservationLog.Released(reservation.Id, @event.Reason));
     }
 }

@@ -28,7 +28,8 @@ internal abstract record ReserveOutcome
 {
     public sealed record Accepted(Guid Id, ReservationStatus Status, DateTimeOffset ExpiresAt) : ReserveOutcome;
 
-    public sealed record Refused(Refusal Why, TicketTypeState? Type) : ReserveOutcome;
+    /// <summary>Refused; <paramref name="Holds"/> and <paramref name="Limits"/> are set once the buyer's holds were looked at.</summary>
+    public sealed record Refused(Refusal Why, TicketTypeState? Type, BuyerHolds? Holds = null, HoldLimits? Limits = null) : ReserveOutcome;
 
     public sealed record KeyReused : ReserveOutcome;
 
@@ -45,6 +46,7 @@ internal sealed partial class AcceptQueue(
     [FromKeyedServices(TicketsModule.Database)] ServiceDatabase tickets,
     IOptions<TicketsOptions> options,
     TimeProvider time,
+    ReservationLog reservationLog,
     ILogger<AcceptQueue> logger) : BackgroundService
 {
     private readonly Channel<PendingReserve> _queue = Channel.CreateBounded<PendingReserve>(
@@ -157,7 +159,7 @@ internal sealed partial class AcceptQueue(
         var holds = type is null ? new BuyerHolds(0, 0) : await TicketsStore.LoadBuyerHoldsAsync(tx, request.UserId, type.EventId, ct);
         if (ReservationRules.CheckReserve(type, request.Quantity, request.BirthDate, holds, limits, now) is { } refusal)
         {
-            return new ReserveOutcome.Refused(refusal, type);
+            return new ReserveOutcome.Refused(refusal, type, holds, limits);
         }
 
         var id = Guid.CreateVersion7(now);
@@ -186,6 +188,9 @@ internal sealed partial class AcceptQueue(
         tx.Publish(
             new TicketsHeld(id, request.UserId, type.EventId, type.Id, request.Quantity, amount, type.Currency, request.SealedPaymentToken, expiresAt),
             correlationId: id);
+        // Logged once the group commit commits; a batch that fails is decided again one by one, and logs then.
+        var quantity = request.Quantity;
+        tx.OnCommitted(() => reservationLog.Accepted(id, quantity, type.Id, expiresAt));
         return new ReserveOutcome.Accepted(id, ReservationStatus.Pending, expiresAt);
     }
 

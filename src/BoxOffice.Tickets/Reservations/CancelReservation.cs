@@ -14,7 +14,7 @@ namespace BoxOffice.Tickets.Reservations;
 /// </summary>
 internal static class CancelReservation
 {
-    public static async Task<IResult> HandleAsync(Guid id, HttpContext http, [FromKeyedServices(TicketsModule.Database)] ServiceDatabase tickets, TimeProvider time)
+    public static async Task<IResult> HandleAsync(Guid id, HttpContext http, [FromKeyedServices(TicketsModule.Database)] ServiceDatabase tickets, TimeProvider time, ReservationLog log)
     {
         var ct = http.RequestAborted;
         var user = http.User.UserId();
@@ -41,6 +41,7 @@ internal static class CancelReservation
         await TicketsStore.ReturnToStockAsync(tx, reservation.TicketTypeId, reservation.Quantity, ct);
         tx.Publish(new TicketsReleased(id, user, reservation.EventId, reservation.TicketTypeId, reservation.Quantity, ReleaseReason.Cancelled, "Cancelled by the buyer."), correlationId: id);
         await tx.CommitAsync(ct);
+        log.Cancelled(id);
         return TypedResults.Ok(ReservationView.From(reservation with { Status = ReservationStatus.Cancelled }, []));
     }
 }

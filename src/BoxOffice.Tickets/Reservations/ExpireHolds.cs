@@ -17,6 +17,7 @@ internal sealed partial class ExpireHolds(
     [FromKeyedServices(TicketsModule.Database)] ServiceDatabase tickets,
     IOptions<TicketsOptions> options,
     TimeProvider time,
+    ReservationLog reservationLog,
     ILogger<ExpireHolds> logger) : BackgroundService
 {
     private const int Batch = 500;
@@ -75,6 +76,11 @@ internal sealed partial class ExpireHolds(
         }
 
         await tx.CommitAsync(ct);
+        foreach (var r in due)
+        {
+            reservationLog.Expired(r.Id);
+        }
+
         return due.Count;
     }
 

@@ -26,7 +26,12 @@ internal enum Refusal
     QuantityAboveMaxPerOrder,
     SalesClosed,
     AgeRestricted,
-    HoldLimit,
+
+    /// <summary>The buyer already has as many Pending reservations for the event as allowed.</summary>
+    PendingReservationExists,
+
+    /// <summary>The tickets the buyer holds or bought for the event, plus these, pass the per-buyer limit.</summary>
+    TicketLimit,
     SoldOut,
 
     /// <summary>The total does not fit a charge (only a stored type that bypassed the catalog's bounds gets here).</summary>
@@ -49,8 +54,8 @@ internal sealed record TicketTypeState(
     public int Available => Capacity - Held - Sold;
 }
 
-/// <summary>What the buyer already holds or owns for the event.</summary>
-internal sealed record BuyerHolds(int PendingReservations, int Tickets);
+/// <summary>What the buyer already holds or owns for the event (<paramref name="LatestPending"/>: one Pending reservation's id, to point the buyer at).</summary>
+internal sealed record BuyerHolds(int PendingReservations, int Tickets, Guid? LatestPending = null);
 
 internal sealed record HoldLimits(int MaxPendingPerEvent, int MaxTicketsPerEvent);
 
@@ -93,9 +98,14 @@ internal static class ReservationRules
             return Refusal.AgeRestricted;
         }
 
-        if (holds.PendingReservations >= limits.MaxPendingPerEvent || holds.Tickets + quantity > limits.MaxTicketsPerEvent)
+        if (holds.PendingReservations >= limits.MaxPendingPerEvent)
         {
-            return Refusal.HoldLimit;
+            return Refusal.PendingReservationExists;
+        }
+
+        if (holds.Tickets + quantity > limits.MaxTicketsPerEvent)
+        {
+            return Refusal.TicketLimit;
         }
 
         return type.Available < quantity ? Refusal.SoldOut : null;

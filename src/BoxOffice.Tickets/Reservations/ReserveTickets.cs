@@ -101,12 +101,25 @@ internal static class ReserveTickets
             "The event has started; tickets are no longer sold."),
         Refusal.AgeRestricted => Problems.Result(StatusCodes.Status403Forbidden, "age-restricted", "Age restricted",
             string.Create(CultureInfo.InvariantCulture, $"Buyers must be at least {refused.Type!.MinimumAge} on the day of the event.")),
-        Refusal.HoldLimit => Problems.Result(StatusCodes.Status409Conflict, "hold-limit", "Hold limit reached",
-            "You already have a pending reservation for this event, or this would take you over the tickets allowed per buyer."),
+        Refusal.PendingReservationExists => PendingReservationExists(refused.Holds!),
+        Refusal.TicketLimit => TicketLimit(refused.Holds!, refused.Limits!, quantity),
         Refusal.SoldOut => Problems.Result(StatusCodes.Status409Conflict, "sold-out", "Sold out",
             string.Create(CultureInfo.InvariantCulture, $"Fewer than {quantity} tickets of this type are left ({refused.Type!.Available} available); nothing was held.")),
         _ => throw new InvalidOperationException($"Unmapped refusal {refused.Why}."),
     };
+
+    private static IResult PendingReservationExists(BuyerHolds holds) => holds.LatestPending is { } pending
+        ? Problems.Result(StatusCodes.Status409Conflict, "pending-reservation-exists", "Pending reservation exists",
+            $"You already have a pending reservation for this event ({pending}); complete or cancel it before reserving again.",
+            new Dictionary<string, object?> { ["reservationId"] = pending })
+        : Problems.Result(StatusCodes.Status409Conflict, "pending-reservation-exists", "Pending reservation exists",
+            "You already have a pending reservation for this event; complete or cancel it before reserving again.");
+
+    private static IResult TicketLimit(BuyerHolds holds, HoldLimits limits, int quantity) =>
+        Problems.Result(StatusCodes.Status409Conflict, "ticket-limit", "Ticket limit reached",
+            string.Create(CultureInfo.InvariantCulture,
+                $"You hold or bought {holds.Tickets} of the {limits.MaxTicketsPerEvent} tickets allowed per buyer for this event; {quantity} more would take you over."),
+            new Dictionary<string, object?> { ["ticketsHeldOrBought"] = holds.Tickets, ["maxTicketsPerBuyer"] = limits.MaxTicketsPerEvent });
 
     private static IResult Unavailable(HttpContext http)
     {

@@ -47,11 +47,13 @@ internal static class TicketsStore
     public static async Task<BuyerHolds> LoadBuyerHoldsAsync(ServiceTransaction tx, Guid userId, Guid eventId, CancellationToken ct)
     {
         await using var reader = await tx.Command("""
-                SELECT COALESCE(SUM(CASE WHEN status = 'Pending' THEN 1 ELSE 0 END), 0), COALESCE(SUM(quantity), 0)
+                SELECT COALESCE(SUM(CASE WHEN status = 'Pending' THEN 1 ELSE 0 END), 0), COALESCE(SUM(quantity), 0),
+                    MAX(CASE WHEN status = 'Pending' THEN id END)
                 FROM reservations WHERE user_id = @user AND event_id = @event AND status IN ('Pending', 'Acquired')
                 """).With("@user", userId.ToString()).With("@event", eventId.ToString()).ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        return new BuyerHolds(reader.GetInt32(0), reader.GetInt32(1));
+        // Ids are version 7 GUIDs: the greatest is the latest reservation.
+        return new BuyerHolds(reader.GetInt32(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : Guid.Parse(reader.GetString(2)));
     }
 
     public static async Task<ReservationRow?> LoadReservationAsync(ServiceTransaction tx, Guid id, CancellationToken ct)

@@ -171,22 +171,38 @@ public sealed class RefusingReservations(HostFixture fixture) : IClassFixture<Ho
     }
 
     [Fact]
-    public async Task A_second_pending_reservation_or_more_than_ten_tickets_for_an_event_is_409_hold_limit()
+    public async Task A_second_pending_reservation_for_an_event_is_409_pending_reservation_exists_naming_the_first()
     {
         var (eventId, type) = await App.CreateEventAsync(capacity: 100, maxPerOrder: 8);
         using var buyer = await App.BuyerAsync();
         var pending = await buyer.ReserveAcceptedAsync(type, 2, "tok_threeDSecureRequired");
 
-        await (await buyer.ReserveAsync(type, 1)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "hold-limit");
+        var problem = await (await buyer.ReserveAsync(type, 1)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "pending-reservation-exists");
 
-        // Acquired tickets count too: 8 owned + 3 more would pass ten.
+        problem["detail"]!.GetValue<string>().ShouldBe(
+            $"You already have a pending reservation for this event ({pending}); complete or cancel it before reserving again.");
+        problem["reservationId"]!.GetValue<Guid>().ShouldBe(pending);
+        (await buyer.ReservationAsync(pending)).Status().ShouldBe("Pending");
+        (await App.AvailableAsync(eventId)).ShouldBe(98);
+    }
+
+    [Fact]
+    public async Task More_than_ten_tickets_for_an_event_counting_acquired_ones_is_409_ticket_limit_saying_how_many()
+    {
+        var (eventId, type) = await App.CreateEventAsync(capacity: 100, maxPerOrder: 8);
         using var collector = await App.BuyerAsync();
         var bought = await collector.ReserveAcceptedAsync(type, 8);
         await collector.UntilAsync(bought, r => r.Status() == "Acquired", "eight tickets are acquired");
-        await (await collector.ReserveAsync(type, 3)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "hold-limit");
+
+        // Acquired tickets count too: 8 owned + 4 more would pass ten.
+        var problem = await (await collector.ReserveAsync(type, 4)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "ticket-limit");
+
+        problem["detail"]!.GetValue<string>().ShouldBe(
+            "You hold or bought 8 of the 10 tickets allowed per buyer for this event; 4 more would take you over.");
+        problem["ticketsHeldOrBought"]!.GetValue<int>().ShouldBe(8);
+        problem["maxTicketsPerBuyer"]!.GetValue<int>().ShouldBe(10);
         (await collector.ReserveAsync(type, 2, "tok_threeDSecureRequired")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        (await buyer.ReservationAsync(pending)).Status().ShouldBe("Pending");
-        (await App.AvailableAsync(eventId)).ShouldBe(88);
+        (await App.AvailableAsync(eventId)).ShouldBe(90);
     }
 
     [Fact]

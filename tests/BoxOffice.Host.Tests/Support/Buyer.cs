@@ -60,16 +60,20 @@ public static class BuyerActions
 
     public static string PaymentStatus(this JsonNode reservation) => reservation["paymentStatus"]!.GetValue<string>();
 
-    public static async Task ShouldBeProblemAsync(this HttpResponseMessage response, HttpStatusCode status, string type)
+    /// <returns>The problem, to check its detail and extensions.</returns>
+    public static async Task<JsonNode> ShouldBeProblemAsync(this HttpResponseMessage response, HttpStatusCode status, string type)
     {
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         response.StatusCode.ShouldBe(status, body);
         response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json", body);
-        JsonNode.Parse(body)!["type"]!.GetValue<string>().ShouldBe("https://boxoffice.local/problems/" + type, body);
+        var problem = JsonNode.Parse(body)!;
+        problem["type"]!.GetValue<string>().ShouldBe("https://boxoffice.local/problems/" + type, body);
         // A problem speaks to the caller: never exception text, .NET type names or our namespaces.
         foreach (var internals in new[] { "System.", "BoxOffice.", "(Parameter '", "Exception", "   at ", "Path: $" })
         {
             body.ShouldNotContain(internals, Case.Sensitive, body);
         }
+
+        return problem;
     }
 }

@@ -39,19 +39,24 @@ public sealed class TestApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>The warnings and errors the host logged.</summary>
+    /// <summary>
+    /// The warnings and errors the host logged; and Information of a category a test opens with
+    /// <c>configure: b =&gt; b.Logging.AddFilter(category, LogLevel.Information)</c>.
+    /// </summary>
     public LogCollector Logs { get; }
 
     /// <param name="settings">Configuration over the test defaults.</param>
     /// <param name="time">A clock to inject (a FakeTimeProvider), else the system's.</param>
     /// <param name="dataDirectory">An existing data folder to start on (kept afterwards), else a new one (removed).</param>
     /// <param name="configure">More set-up of the host (say, a spying consumer), after the test defaults.</param>
+    /// <param name="environment">The hosting environment (as <c>--environment</c> would set it); Production unless given.</param>
     public static async Task<TestApp> StartAsync(
-        IDictionary<string, string?>? settings = null, TimeProvider? time = null, string? dataDirectory = null, Action<WebApplicationBuilder>? configure = null)
+        IDictionary<string, string?>? settings = null, TimeProvider? time = null, string? dataDirectory = null, Action<WebApplicationBuilder>? configure = null,
+        string? environment = null)
     {
         var data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "boxoffice-tests", Guid.NewGuid().ToString("N"));
-        var logs = new LogCollector();
-        var app = await EmbeddedHost.BuildAsync([], builder =>
+        var logs = new LogCollector(LogLevel.Information);
+        var app = await EmbeddedHost.BuildAsync(environment is null ? [] : ["--environment", environment], builder =>
         {
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders().AddSimpleConsole().AddProvider(logs).SetMinimumLevel(LogLevel.Warning);

@@ -29,13 +29,20 @@ internal sealed class TestHost : IAsyncDisposable
         string dataDirectory,
         Action<MessagingBuilder> configure,
         Action<MessagingOptions>? options = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        IDictionary<string, string?>? settings = null,
+        string environment = "Production")
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = environment });
         builder.Configuration["BoxOffice:DataDirectory"] = dataDirectory;
         // Short backoff keeps poison tests quick; the bounds themselves are what is tested.
         builder.Configuration["Messaging:InitialBackoff"] = "00:00:00.010";
         builder.Configuration["Messaging:MaxBackoff"] = "00:00:00.050";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.Configuration[key] = value;
+        }
+
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         configure(builder.Services.AddMessaging(builder.Configuration));
         if (options is not null)

@@ -53,15 +53,19 @@ public sealed class DecidingReservations
     }
 
     [Fact]
-    public void A_second_pending_reservation_for_the_event_passes_the_hold_limit() =>
-        ReservationRules.CheckReserve(Type(), 1, Adult, new BuyerHolds(1, 2), Limits, Now).ShouldBe(Refusal.HoldLimit);
+    public void A_second_pending_reservation_for_the_event_is_refused_as_pending_reservation_exists() =>
+        ReservationRules.CheckReserve(Type(), 1, Adult, new BuyerHolds(1, 2), Limits, Now).ShouldBe(Refusal.PendingReservationExists);
 
     [Fact]
-    public void Passing_ten_tickets_per_event_counting_pending_and_acquired_passes_the_hold_limit()
+    public void Passing_ten_tickets_per_event_counting_pending_and_acquired_is_refused_as_ticket_limit()
     {
-        ReservationRules.CheckReserve(Type(), 3, Adult, new BuyerHolds(0, 8), Limits, Now).ShouldBe(Refusal.HoldLimit);
+        ReservationRules.CheckReserve(Type(), 3, Adult, new BuyerHolds(0, 8), Limits, Now).ShouldBe(Refusal.TicketLimit);
         ReservationRules.CheckReserve(Type(), 2, Adult, new BuyerHolds(0, 8), Limits, Now).ShouldBeNull();
     }
+
+    [Fact]
+    public void A_pending_reservation_is_named_before_the_ticket_limit_when_both_apply() =>
+        ReservationRules.CheckReserve(Type(), 5, Adult, new BuyerHolds(1, 8), Limits, Now).ShouldBe(Refusal.PendingReservationExists);
 
     [Theory]
     [InlineData("2008-12-24", true)]  // 18 on the event's day
