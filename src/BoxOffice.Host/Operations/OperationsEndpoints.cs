@@ -44,9 +44,9 @@ internal static class OperationsEndpoints
         return result.Status switch
         {
             RedriveStatus.NotFound => Problems.NotFound($"Consumer '{consumer}' has no dead letter {id}."),
-            // The handler's own error is in the server log, not in an answer.
+            // The handler's own error goes to the dead letter's record, for operators, not into a problem.
             RedriveStatus.Failed => Problems.Result(StatusCodes.Status409Conflict, "redrive-failed", "The handler failed again",
-                $"Dead letter {id} failed again in '{consumer}' and stays a dead letter; the error is in the host's log. Fix the cause, then redrive it again."),
+                $"Dead letter {id} failed again in '{consumer}' and stays a dead letter; its new error is in GET /api/admin/messaging/consumers/{consumer}/dead-letters. Fix the cause, then redrive it again."),
             _ => TypedResults.Ok(result),
         };
     }
