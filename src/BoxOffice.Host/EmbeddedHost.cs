@@ -35,9 +35,16 @@ public static class EmbeddedHost
         }
 
         configure?.Invoke(builder);
+        // Before anything is written: a port in use is one line naming the setting, not a half-made start.
         foreach (var url in builder.Configuration[WebHostDefaults.ServerUrlsKey]?.Split(';', StringSplitOptions.RemoveEmptyEntries) ?? [])
         {
             StartupFailed.ThrowIfPortTaken(url, "the BoxOffice API", "--urls (or ASPNETCORE_URLS)");
+        }
+
+        var gatewayUrls = builder.Configuration["PaymentGateway:Urls"] ?? "http://127.0.0.1:5081";
+        foreach (var url in gatewayUrls.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            StartupFailed.ThrowIfPortTaken(url, "the payment gateway simulator", "PaymentGateway:Urls (env PaymentGateway__Urls)");
         }
 
         var dataDirectory = DataFolder.Resolve(builder.Configuration, builder.Environment);
@@ -51,7 +58,7 @@ public static class EmbeddedHost
                 dataDirectory, WebhookSecretFile, () => "whsec_" + DataFolder.RandomBase64(), loggers.CreateLogger(typeof(EmbeddedHost)));
         }
 
-        var gateway = await StartGatewayAsync(builder, dataDirectory);
+        var gateway = await StartGatewayAsync(builder, dataDirectory, gatewayUrls);
         builder.Configuration["Payments:GatewayUrl"] = gateway.Urls.First();
 
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -114,14 +121,8 @@ public static class EmbeddedHost
         return app;
     }
 
-    private static async Task<WebApplication> StartGatewayAsync(WebApplicationBuilder main, string dataDirectory)
+    private static async Task<WebApplication> StartGatewayAsync(WebApplicationBuilder main, string dataDirectory, string urls)
     {
-        var urls = main.Configuration["PaymentGateway:Urls"] ?? "http://127.0.0.1:5081";
-        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries))
-        {
-            StartupFailed.ThrowIfPortTaken(url, "the payment gateway simulator", "PaymentGateway:Urls (env PaymentGateway__Urls)");
-        }
-
         var gateway = PaymentGatewayApp.Build([], g =>
         {
             g.WebHost.UseUrls(urls);
