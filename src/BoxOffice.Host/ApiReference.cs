@@ -153,6 +153,18 @@ internal static class ApiReference
             body.Example = JsonNode.Parse(example.Json);
         }
 
+        foreach (var parameter in metadata.OfType<ParameterMetadata>())
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = parameter.Name,
+                In = parameter.In == "header" ? ParameterLocation.Header : ParameterLocation.Query,
+                Description = parameter.Description,
+                Schema = new OpenApiSchema { Type = parameter.Integer ? JsonSchemaType.Integer : JsonSchemaType.String },
+            });
+        }
+
         foreach (var location in metadata.OfType<LocationHeaderMetadata>())
         {
             if (operation.Responses?.TryGetValue(location.Status.ToString(System.Globalization.CultureInfo.InvariantCulture), out var response) == true

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,6 +14,13 @@ public sealed record ProblemTypesMetadata(int Status, IReadOnlyList<string> Type
 /// <summary>Endpoint metadata: an example of the JSON request body, as it goes on the wire.</summary>
 /// <param name="Json">The example, serialized with the endpoint's own strict reader's settings.</param>
 public sealed record RequestExampleMetadata(string Json);
+
+/// <summary>Endpoint metadata: a query or header parameter the handler reads by hand (so it is not bound, nor inferred).</summary>
+/// <param name="In"><c>query</c> or <c>header</c>.</param>
+/// <param name="Name">The parameter's name.</param>
+/// <param name="Description">What it means and what values it takes.</param>
+/// <param name="Integer">Whether it is a whole number (else a string).</param>
+public sealed record ParameterMetadata(string In, string Name, string Description, bool Integer = false);
 
 /// <summary>Endpoint metadata: the response with this status carries a <c>Location</c> header.</summary>
 /// <param name="Status">The HTTP status (201 or 202).</param>
@@ -38,7 +46,7 @@ public static class ApiDocumentation
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         return endpoint.Accepts<T>("application/json")
-            .WithMetadata(new RequestExampleMetadata(JsonSerializer.Serialize(example, typeInfo)))
+            .WithMetadata(new RequestExampleMetadata(WithoutNulls(JsonSerializer.SerializeToNode(example, typeInfo))))
             .ProducesProblems(StatusCodes.Status400BadRequest, "invalid-request");
     }
 
@@ -55,10 +63,32 @@ public static class ApiDocumentation
         return documented.WithMetadata(new ProblemTypesMetadata(status, types));
     }
 
+    /// <summary>The handler reads query parameter <paramref name="name"/> itself.</summary>
+    public static RouteHandlerBuilder WithQueryParameter(this RouteHandlerBuilder endpoint, string name, string description, bool integer = false) =>
+        endpoint.WithMetadata(new ParameterMetadata("query", name, description, integer));
+
+    /// <summary>The handler reads request header <paramref name="name"/> itself.</summary>
+    public static RouteHandlerBuilder WithHeaderParameter(this RouteHandlerBuilder endpoint, string name, string description) =>
+        endpoint.WithMetadata(new ParameterMetadata("header", name, description));
+
     /// <summary>The endpoint answers <paramref name="status"/> with a <typeparamref name="T"/> and a <c>Location</c> header.</summary>
     public static RouteHandlerBuilder ProducesWithLocation<T>(this RouteHandlerBuilder endpoint, int status, string location)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         return endpoint.Produces<T>(status).WithMetadata(new LocationHeaderMetadata(status, location));
+    }
+
+    // Optional fields left out of an example are clearer than a list of nulls (a reset takes one of three shapes).
+    private static string WithoutNulls(JsonNode? node)
+    {
+        if (node is JsonObject obj)
+        {
+            foreach (var name in obj.Where(p => p.Value is null).Select(p => p.Key).ToList())
+            {
+                obj.Remove(name);
+            }
+        }
+
+        return node?.ToJsonString() ?? "null";
     }
 }
