@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using BoxOffice.ServiceDefaults;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.WebUtilities;
@@ -63,7 +62,11 @@ internal static class ApiReference
                 Describe(document);
                 return Task.CompletedTask;
             });
-            o.AddOperationTransformer(DescribeOperationAsync);
+            o.AddOperationTransformer((operation, context, _) =>
+            {
+                DescribeOperation(operation, context);
+                return Task.CompletedTask;
+            });
         });
 
     /// <summary>Maps the document and the Scalar page, set up for this product.</summary>
@@ -109,9 +112,8 @@ internal static class ApiReference
         });
     }
 
-    private static async Task DescribeOperationAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    private static void DescribeOperation(OpenApiOperation operation, OpenApiOperationTransformerContext context)
     {
-        var problem = await context.GetOrCreateSchemaAsync(typeof(ProblemDetails), null, ct);
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         var problems = metadata.OfType<ProblemTypesMetadata>()
             .GroupBy(p => p.Status)
@@ -126,11 +128,11 @@ internal static class ApiReference
                 operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
             }
 
-            Respond(operation, problem, StatusCodes.Status401Unauthorized, "No bearer token, or one that is invalid or expired (`WWW-Authenticate: Bearer`).");
+            Respond(operation, context.Document, StatusCodes.Status401Unauthorized, "No bearer token, or one that is invalid or expired (`WWW-Authenticate: Bearer`).");
             var roles = authorize.Select(a => a.Policy ?? a.Roles).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
             if (roles.Count > 0)
             {
-                Respond(operation, problem, StatusCodes.Status403Forbidden, $"The token lacks the `{string.Join("`, `", roles)}` role.");
+                Respond(operation, context.Document, StatusCodes.Status403Forbidden, $"The token lacks the `{string.Join("`, `", roles)}` role.");
             }
         }
 
@@ -138,13 +140,13 @@ internal static class ApiReference
         {
             problems.TryAdd(StatusCodes.Status429TooManyRequests, []);
             problems[StatusCodes.Status429TooManyRequests].Add("rate-limited");
-            Respond(operation, problem, StatusCodes.Status429TooManyRequests, null);
+            Respond(operation, context.Document, StatusCodes.Status429TooManyRequests, null);
         }
 
         foreach (var (status, types) in problems)
         {
             var names = types.Distinct(StringComparer.Ordinal).Select(t => $"`{t}`");
-            Respond(operation, problem, status, $"Problem `type`: {string.Join(", ", names)}.");
+            Respond(operation, context.Document, status, $"Problem `type`: {string.Join(", ", names)}.");
         }
 
         if (metadata.OfType<RequestExampleMetadata>().LastOrDefault() is { } example
@@ -180,8 +182,11 @@ internal static class ApiReference
         }
     }
 
-    /// <summary>Adds <paramref name="status"/> if missing (as a problem) and appends <paramref name="detail"/> to its description.</summary>
-    private static void Respond(OpenApiOperation operation, IOpenApiSchema problem, int status, string? detail)
+    /// <summary>
+    /// Adds <paramref name="status"/> if missing, as the framework's <c>ProblemDetails</c> schema (in
+    /// the components: slices declare problems with ProducesProblem), and appends <paramref name="detail"/>.
+    /// </summary>
+    private static void Respond(OpenApiOperation operation, OpenApiDocument? document, int status, string? detail)
     {
         operation.Responses ??= [];
         var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -192,7 +197,7 @@ internal static class ApiReference
                 Description = ReasonPhrases.GetReasonPhrase(status),
                 Content = new Dictionary<string, OpenApiMediaType>
                 {
-                    ["application/problem+json"] = new() { Schema = problem },
+                    ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference("ProblemDetails", document) },
                 },
             };
             operation.Responses[key] = response;
@@ -200,7 +205,8 @@ internal static class ApiReference
 
         if (detail is not null && response is OpenApiResponse concrete && concrete.Description?.Contains(detail, StringComparison.Ordinal) != true)
         {
-            concrete.Description = string.IsNullOrEmpty(concrete.Description) ? detail : $"{concrete.Description} {detail}";
+            concrete.Description = string.IsNullOrEmpty(concrete.Description) ? detail
+                : concrete.Description.EndsWith('.') ? $"{concrete.Description} {detail}" : $"{concrete.Description}. {detail}";
         }
     }
 }
