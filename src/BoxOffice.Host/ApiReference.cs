@@ -62,6 +62,11 @@ internal static class ApiReference
                 Describe(document);
                 return Task.CompletedTask;
             });
+            o.AddSchemaTransformer((schema, _, _) =>
+            {
+                NumbersAreNumbers(schema);
+                return Task.CompletedTask;
+            });
             o.AddOperationTransformer((operation, context, _) =>
             {
                 DescribeOperation(operation, context);
@@ -94,6 +99,20 @@ internal static class ApiReference
         document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
         EnsureBearerScheme(document);
         HealthEndpoints.Document(document);
+    }
+
+    /// <summary>
+    /// The web JSON defaults the framework describes schemas with read numbers from strings too, but
+    /// every body here is read strictly (<c>NumberHandling.Strict</c>) and every answer writes numbers:
+    /// a number is a number in the document.
+    /// </summary>
+    private static void NumbersAreNumbers(OpenApiSchema schema)
+    {
+        if (schema.Type is { } type && (type & (JsonSchemaType.Integer | JsonSchemaType.Number)) != 0 && (type & JsonSchemaType.String) != 0)
+        {
+            schema.Type = type & ~JsonSchemaType.String;
+            schema.Pattern = null;
+        }
     }
 
     private static void EnsureBearerScheme(OpenApiDocument document)

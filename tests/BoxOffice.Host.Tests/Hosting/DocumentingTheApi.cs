@@ -116,6 +116,12 @@ public sealed class DocumentingTheApi(ApiDocumentFixture fixture) : IClassFixtur
             example.ShouldNotBeNull($"{key} has no example body");
             example.Count.ShouldBeGreaterThan(0, $"{key}'s example is empty");
             example.Select(p => p.Key).Except(properties).ShouldBeEmpty($"{key}'s example has fields its schema does not");
+            foreach (var (name, property) in schema["properties"]!.AsObject())
+            {
+                // Bodies are read with NumberHandling.Strict: "2" is not a quantity.
+                var types = property!["type"] is JsonArray many ? many.Select(t => t!.GetValue<string>()).ToList() : [property["type"]?.GetValue<string>() ?? string.Empty];
+                (types.Contains("string") && (types.Contains("integer") || types.Contains("number"))).ShouldBeFalse($"{key}'s {name} is documented as a number or a string");
+            }
         }
     }
 
