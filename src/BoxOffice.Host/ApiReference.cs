@@ -67,11 +67,7 @@ internal static class ApiReference
                 NumbersAreNumbers(schema);
                 return Task.CompletedTask;
             });
-            o.AddOperationTransformer((operation, context, _) =>
-            {
-                DescribeOperation(operation, context);
-                return Task.CompletedTask;
-            });
+            o.AddOperationTransformer(DescribeOperationAsync);
         });
 
     /// <summary>Maps the document and the Scalar page, set up for this product.</summary>
@@ -131,7 +127,7 @@ internal static class ApiReference
         });
     }
 
-    private static void DescribeOperation(OpenApiOperation operation, OpenApiOperationTransformerContext context)
+    private static async Task DescribeOperationAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         var problems = metadata.OfType<ProblemTypesMetadata>()
@@ -168,10 +164,20 @@ internal static class ApiReference
             Respond(operation, context.Document, status, $"Problem `type`: {string.Join(", ", names)}.");
         }
 
-        if (metadata.OfType<RequestExampleMetadata>().LastOrDefault() is { } example
-            && operation.RequestBody?.Content?.TryGetValue("application/json", out var body) == true)
+        if (metadata.OfType<JsonBodyMetadata>().LastOrDefault() is { } body)
         {
-            body.Example = JsonNode.Parse(example.Json);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new()
+                    {
+                        Schema = await context.GetOrCreateSchemaAsync(body.Type, null, ct),
+                        Example = JsonNode.Parse(body.Example),
+                    },
+                },
+            };
         }
 
         foreach (var parameter in metadata.OfType<ParameterMetadata>())

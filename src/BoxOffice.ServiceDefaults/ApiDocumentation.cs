@@ -11,9 +11,14 @@ namespace BoxOffice.ServiceDefaults;
 /// <param name="Types">The stable names (the last segment of <see cref="Problems.TypeBase"/> URIs).</param>
 public sealed record ProblemTypesMetadata(int Status, IReadOnlyList<string> Types);
 
-/// <summary>Endpoint metadata: an example of the JSON request body, as it goes on the wire.</summary>
-/// <param name="Json">The example, serialized with the endpoint's own strict reader's settings.</param>
-public sealed record RequestExampleMetadata(string Json);
+/// <summary>
+/// Endpoint metadata: the JSON request body the handler reads itself, and an example of it as it
+/// goes on the wire. Documentation only: unlike <c>Accepts&lt;T&gt;</c>, it takes no part in routing,
+/// so a body of another content type still reaches the handler and gets its 400 problem, not a 415.
+/// </summary>
+/// <param name="Type">The body's type.</param>
+/// <param name="Example">The example, serialized with the endpoint's own strict reader's settings.</param>
+public sealed record JsonBodyMetadata(Type Type, string Example);
 
 /// <summary>Endpoint metadata: a query or header parameter the handler reads by hand (so it is not bound, nor inferred).</summary>
 /// <param name="In"><c>query</c> or <c>header</c>.</param>
@@ -45,8 +50,8 @@ public static class ApiDocumentation
         where T : notnull
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        return endpoint.Accepts<T>("application/json")
-            .WithMetadata(new RequestExampleMetadata(WithoutNulls(JsonSerializer.SerializeToNode(example, typeInfo))))
+        return endpoint
+            .WithMetadata(new JsonBodyMetadata(typeof(T), WithoutNulls(JsonSerializer.SerializeToNode(example, typeInfo))))
             .ProducesProblems(StatusCodes.Status400BadRequest, "invalid-request");
     }
 
