@@ -76,8 +76,9 @@ internal static class ApiReference
         app.MapOpenApi();
         app.MapScalarApiReference(scalar => scalar
             .WithTitle(Title)
+            // The token is typed (or pasted from the login response) per page load, never kept in
+            // localStorage, where any script on this origin could read it.
             .AddPreferredSecuritySchemes([BearerScheme])
-            .EnablePersistentAuthentication()
             .WithDefaultHttpClient(ScalarTarget.Shell, ScalarClient.Curl)
             // A local product's page: no hosted AI chat, MCP, telemetry or cloud toolbar (Deploy, Generate SDK).
             .DisableAgent()

@@ -9,6 +9,8 @@ public sealed class ApiDocumentFixture : IAsyncLifetime
     private TestApp? _app;
     private JsonObject? _document;
 
+    public TestApp App => _app ?? throw new InvalidOperationException("The host has not started.");
+
     public JsonObject Document => _document ?? throw new InvalidOperationException("The document has not been read.");
 
     public async ValueTask InitializeAsync()
@@ -208,6 +210,22 @@ public sealed class DocumentingTheApi(ApiDocumentFixture fixture) : IClassFixtur
                 Resolve(schema)["properties"]!["type"].ShouldNotBeNull($"{key} {status}'s schema is not a problem");
             }
         }
+    }
+
+    [Fact]
+    public async Task The_reference_page_is_BoxOffice_s_with_bearer_authentication_and_no_cloud_features()
+    {
+        using var anonymous = fixture.App.Client();
+        var page = await anonymous.GetStringAsync(new Uri("/scalar/", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        page.ShouldContain("<title>BoxOffice API</title>");
+        page.ShouldContain("\"preferredSecurityScheme\":[\"Bearer\"]");
+        page.ShouldContain("\"hideClientButton\":true");
+        page.ShouldContain("\"telemetry\":false");
+        page.ShouldContain("\"showDeveloperTools\":\"never\"");
+        page.ShouldContain("\"agent\":{\"disabled\":true}");
+        page.ShouldContain("\"mcp\":{\"disabled\":true}");
+        page.ShouldNotContain("persistAuth", Case.Insensitive);
     }
 
     private static string Description(JsonNode responses, string status) =>
