@@ -9,7 +9,6 @@ using BoxOffice.Payments;
 using BoxOffice.Recommendations;
 using BoxOffice.ServiceDefaults;
 using BoxOffice.Tickets;
-using Scalar.AspNetCore;
 
 namespace BoxOffice.Host;
 
@@ -69,7 +68,7 @@ public static class EmbeddedHost
         // Bad request bodies are 400 problems in every environment, never exceptions turned into 500s.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddBoxOfficeOpenApi();
         builder.Services.AddBoxOfficeAuthentication(builder.Configuration);
         builder.Services.AddBoxOfficeRateLimits(builder.Configuration);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
@@ -94,8 +93,7 @@ public static class EmbeddedHost
         // only when an operator asks for it.
         if (app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>(OpenApiEnabledKey))
         {
-            app.MapOpenApi();
-            app.MapScalarApiReference();
+            app.MapApiReference();
         }
 
         app.MapAccounts();

@@ -42,7 +42,10 @@ public static class LoyaltyModule
     {
         if (IsEnabled(configuration))
         {
-            endpoints.MapGet("/api/me/loyalty", GetLoyalty.HandleAsync).RequireAuthorization().WithTags("Loyalty");
+            endpoints.MapGet("/api/me/loyalty", GetLoyalty.HandleAsync).RequireAuthorization().WithTags("Loyalty")
+                .WithName("GetLoyalty")
+                .WithSummary("Your points and how they came about, newest first")
+                .Produces<LoyaltyView>();
         }
 
         return endpoints;

@@ -90,14 +90,33 @@ public static class NotificationsModule
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var mine = endpoints.MapGroup("/api/me/notifications").RequireAuthorization().WithTags("Notifications");
-        mine.MapGet("/", GetFeed.HandleAsync);
-        mine.MapGet("/stream", NotificationStream.HandleAsync).Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+        mine.MapGet("/", GetFeed.HandleAsync)
+            .WithName("GetNotificationFeed")
+            .WithSummary("Your notifications, newest first")
+            .WithQueryParameter("page", "Page number, from 1 (default 1).", integer: true)
+            .WithQueryParameter("pageSize", $"Entries per page, 1 to {GetFeed.MaxPageSize} (default 20).", integer: true)
+            .Produces<IReadOnlyList<FeedEntry>>()
+            .ProducesProblems(StatusCodes.Status400BadRequest, "invalid-request");
+        mine.MapGet("/stream", NotificationStream.HandleAsync)
+            .WithName("StreamNotifications")
+            .WithSummary("Your notifications live, as Server-Sent Events (event id = feed entry id)")
+            .WithHeaderParameter("Last-Event-ID", "Resume after this entry id: what was missed comes first, then live entries.")
+            .WithQueryParameter("lastEventId", "The same as Last-Event-ID, for clients that cannot set headers.", integer: true)
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblems(StatusCodes.Status400BadRequest, "invalid-request")
+            .ProducesProblems(StatusCodes.Status429TooManyRequests, "too-many-streams");
 
         // Operators: mails the SMTP server refused for good (the mails' dead letters), and retrying one.
         var failed = endpoints.MapGroup("/api/admin/notifications/failed-mails").RequireAuthorization(Roles.Organizer).WithTags("Operations");
-        failed.MapGet("/", async (FailedMails mails, CancellationToken ct) => TypedResults.Ok(await mails.ListAsync(100, ct)));
+        failed.MapGet("/", async (FailedMails mails, CancellationToken ct) => TypedResults.Ok(await mails.ListAsync(100, ct)))
+            .WithName("ListFailedMails")
+            .WithSummary("Mails the SMTP server refused for good (at most 100)");
         failed.MapPost("/{id:long}/retry", async (long id, FailedMails mails, CancellationToken ct) =>
-            await mails.RetryAsync(id, ct) ? Results.NoContent() : Problems.NotFound("No failed mail with that id."));
+            await mails.RetryAsync(id, ct) ? Results.NoContent() : Problems.NotFound("No failed mail with that id."))
+            .WithName("RetryFailedMail")
+            .WithSummary("Send a failed mail again")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblems(StatusCodes.Status404NotFound, "not-found");
         return endpoints;
     }
 }

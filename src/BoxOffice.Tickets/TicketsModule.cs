@@ -53,19 +53,17 @@ public static class TicketsModule
     public static IEndpointRouteBuilder MapTickets(this IEndpointRouteBuilder endpoints)
     {
         var events = endpoints.MapGroup("/api/events").WithTags("Catalog");
-        events.MapGet("/", GetEvents.ListAsync).AllowAnonymous();
-        events.MapGet("/{id:guid}", GetEvents.OneAsync).AllowAnonymous();
-        events.MapPost("/", CreateEvent.HandleAsync).RequireAuthorization(Roles.Organizer);
-        events.MapPut("/{eventId:guid}/ticket-types/{id:guid}/capacity", ChangeCapacity.HandleAsync).RequireAuthorization(Roles.Organizer);
+        GetEvents.Map(events);
+        CreateEvent.Map(events);
+        ChangeCapacity.Map(events);
 
         var reservations = endpoints.MapGroup("/api/reservations").RequireAuthorization().WithTags("Reservations");
-        reservations.MapPost("/", ReserveTickets.HandleAsync).RequireRateLimiting(RateLimits.Reservations);
-        reservations.MapGet("/{id:guid}", GetReservations.OneAsync);
-        reservations.MapDelete("/{id:guid}", CancelReservation.HandleAsync);
+        ReserveTickets.Map(reservations);
+        GetReservations.MapOne(reservations);
+        CancelReservation.Map(reservations);
 
         var mine = endpoints.MapGroup("/api/me").RequireAuthorization().WithTags("Reservations");
-        mine.MapGet("/reservations", GetReservations.MineAsync);
-        mine.MapGet("/tickets", GetReservations.TicketsAsync);
+        GetReservations.MapMine(mine);
         return endpoints;
     }
 }

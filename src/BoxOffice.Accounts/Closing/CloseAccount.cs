@@ -28,12 +28,12 @@ internal static class CloseAccount
             .RequireAuthorization()
             .WithName("CloseAccount")
             .WithTags("Accounts")
+            .WithSummary("Close your account (confirm with your password)")
+            .AcceptsJson(new CloseAccountRequest("Correct-horse-battery-1"), AccountsJson.Default.CloseAccountRequest)
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(StatusCodes.Status403Forbidden, "wrong-password")
+            .ProducesProblems(StatusCodes.Status404NotFound, "not-found")
+            .ProducesProblems(StatusCodes.Status429TooManyRequests, "too-many-attempts");
 
     private static async Task<IResult> HandleAsync(
         HttpContext http, UserManager<Account> users, AccountsDbContext db, LoginThrottle throttle, RegistrationSignal announce, TimeProvider time)

@@ -19,9 +19,9 @@ internal static class GetMe
             .RequireAuthorization()
             .WithName("GetMe")
             .WithTags("Accounts")
+            .WithSummary("Your account")
             .Produces<AccountProfile>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status404NotFound, "not-found");
 
     private static async Task<IResult> HandleAsync(ClaimsPrincipal user, UserManager<Account> users)
     {

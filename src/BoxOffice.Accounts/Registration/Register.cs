@@ -35,9 +35,12 @@ internal static class Register
             .AllowAnonymous()
             .WithName("Register")
             .WithTags("Accounts")
-            .Produces<AccountProfile>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithSummary("Register a buyer account")
+            .AcceptsJson(
+                new RegisterRequest("ada@example.com", "Correct-horse-battery-1", "Ada Lovelace", "1990-12-10"),
+                AccountsJson.Default.RegisterRequest)
+            .ProducesWithLocation<AccountProfile>(StatusCodes.Status201Created, "`/api/me`: the new account.")
+            .ProducesProblems(StatusCodes.Status409Conflict, "email-taken");
 
     /// <summary>
     /// Checks the fields that need no database; <paramref name="today"/> is the UTC date. Returns

@@ -32,10 +32,11 @@ internal static class Login
             .AllowAnonymous()
             .WithName("Login")
             .WithTags("Accounts")
+            .WithSummary("Sign in: an access token for the Authorization: Bearer header")
+            .AcceptsJson(new LoginRequest("ada@example.com", "Correct-horse-battery-1"), AccountsJson.Default.LoginRequest)
             .Produces<AccessTokenResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(StatusCodes.Status401Unauthorized, "invalid-credentials")
+            .ProducesProblems(StatusCodes.Status429TooManyRequests, "too-many-attempts");
 
     /// <summary>A signed access token for <paramref name="account"/> with its roles.</summary>
     public static AccessTokenResponse IssueToken(Account account, IEnumerable<string> roles, TokenSigning signing, TimeProvider time)

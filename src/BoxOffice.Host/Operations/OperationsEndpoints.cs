@@ -21,10 +21,27 @@ internal static class OperationsEndpoints
     public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder endpoints)
     {
         var admin = endpoints.MapGroup("/api/admin/messaging").RequireAuthorization(Roles.Organizer).WithTags("Operations");
-        admin.MapGet("/subscriptions", async (MessagingAdmin messaging, CancellationToken ct) => TypedResults.Ok(await messaging.SubscriptionsAsync(ct)));
-        admin.MapGet("/consumers/{consumer}/dead-letters", DeadLettersAsync);
-        admin.MapPost("/consumers/{consumer}/dead-letters/{id:long}/redrive", RedriveAsync);
-        admin.MapPost("/consumers/{consumer}/reset", ResetAsync);
+        admin.MapGet("/subscriptions", async (MessagingAdmin messaging, CancellationToken ct) => TypedResults.Ok(await messaging.SubscriptionsAsync(ct)))
+            .WithName("ListSubscriptions")
+            .WithSummary("Where every consumer stands in the logs it reads");
+        admin.MapGet("/consumers/{consumer}/dead-letters", DeadLettersAsync)
+            .WithName("ListDeadLetters")
+            .WithSummary("A consumer's dead letters (redriven ones too with includeRedriven=true)")
+            .Produces<IReadOnlyList<DeadLetter>>()
+            .ProducesProblems(StatusCodes.Status404NotFound, "not-found");
+        admin.MapPost("/consumers/{consumer}/dead-letters/{id:long}/redrive", RedriveAsync)
+            .WithName("RedriveDeadLetter")
+            .WithSummary("Run a dead letter through its handler again")
+            .Produces<RedriveResult>()
+            .ProducesProblems(StatusCodes.Status404NotFound, "not-found")
+            .ProducesProblems(StatusCodes.Status409Conflict, "redrive-failed");
+        admin.MapPost("/consumers/{consumer}/reset", ResetAsync)
+            .WithName("ResetConsumer")
+            .WithSummary("Reset a consumer and replay from the stored events: from the beginning, a time, or a sequence number")
+            .AcceptsJson(new ResetBody(Beginning: true, At: null, Source: null, Sequence: null), OperationsJson.Default.ResetBody)
+            .Produces<List<SubscriptionStatus>>()
+            .ProducesProblems(StatusCodes.Status404NotFound, "not-found")
+            .ProducesProblems(StatusCodes.Status409Conflict, "replay-not-supported");
         return endpoints;
     }
 

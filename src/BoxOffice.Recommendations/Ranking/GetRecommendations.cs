@@ -23,7 +23,12 @@ internal static class GetRecommendations
     public const int MaxLimit = 50;
 
     public static void Map(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet(Route, HandleAsync).RequireAuthorization().WithTags("Recommendations");
+        endpoints.MapGet(Route, HandleAsync).RequireAuthorization().WithTags("Recommendations")
+            .WithName("GetRecommendations")
+            .WithSummary("Upcoming events you may like, best first")
+            .WithQueryParameter("limit", $"How many, 1 to {MaxLimit} (default {DefaultLimit}).", integer: true)
+            .Produces<IReadOnlyList<Recommendation>>()
+            .ProducesProblems(StatusCodes.Status400BadRequest, "invalid-request");
 
     public static async Task<IResult> HandleAsync(
         HttpContext http, [FromKeyedServices(RecommendationsSchema.Database)] ServiceDatabase database, TimeProvider time)

@@ -1,7 +1,9 @@
 using System.Globalization;
 using BoxOffice.Messaging.Storage;
 using BoxOffice.ServiceDefaults;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BoxOffice.Tickets.Catalog;
@@ -14,6 +16,15 @@ internal sealed record ChangeCapacityBody(int? Capacity);
 /// </summary>
 internal static class ChangeCapacity
 {
+    public static void Map(IEndpointRouteBuilder events) =>
+        events.MapPut("/{eventId:guid}/ticket-types/{id:guid}/capacity", HandleAsync).RequireAuthorization(Roles.Organizer)
+            .WithName("ChangeCapacity")
+            .WithSummary("Change a ticket type's capacity (organizers); never below what is held or sold")
+            .AcceptsJson(new ChangeCapacityBody(500), TicketsJson.Default.ChangeCapacityBody)
+            .Produces<TicketTypeView>()
+            .ProducesProblems(StatusCodes.Status404NotFound, "not-found")
+            .ProducesProblems(StatusCodes.Status409Conflict, "capacity-below-committed");
+
     public static async Task<IResult> HandleAsync(Guid eventId, Guid id, HttpContext http, [FromKeyedServices(TicketsModule.Database)] ServiceDatabase tickets)
     {
         var ct = http.RequestAborted;

@@ -5,7 +5,9 @@ using BoxOffice.Messaging.EventLog;
 using BoxOffice.Messaging.Storage;
 using BoxOffice.ServiceDefaults;
 using BoxOffice.Tickets.Storage;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BoxOffice.Tickets.Catalog;
@@ -38,6 +40,18 @@ internal static class CreateEvent
 
     /// <summary>The most tickets of one type: a stadium's worth and then some.</summary>
     public const int MaxCapacity = 1_000_000;
+
+    public static void Map(IEndpointRouteBuilder events) =>
+        events.MapPost("/", HandleAsync).RequireAuthorization(Roles.Organizer)
+            .WithName("CreateEvent")
+            .WithSummary("Put an event on sale with its ticket types (organizers)")
+            .AcceptsJson(
+                new CreateEventBody(
+                    "Jazz on the Quay", "Harbour Hall", "Lisbon", "music", ["The Quay Quartet"],
+                    new DateTimeOffset(2027, 6, 12, 20, 0, 0, TimeSpan.Zero), 0, "An evening of modern jazz by the river.",
+                    [new TicketTypeBody("Standing", 3500, "EUR", 400, 6), new TicketTypeBody("Seated", 5500, "EUR", 120, 4)]),
+                TicketsJson.Default.CreateEventBody)
+            .ProducesWithLocation<EventView>(StatusCodes.Status201Created, "`/api/events/{id}`: the new event.");
 
     public static async Task<IResult> HandleAsync(HttpContext http, [FromKeyedServices(TicketsModule.Database)] ServiceDatabase tickets, TimeProvider time)
     {

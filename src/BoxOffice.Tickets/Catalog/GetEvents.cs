@@ -1,7 +1,9 @@
 using BoxOffice.Messaging.Storage;
 using BoxOffice.ServiceDefaults;
 using BoxOffice.Tickets.Storage;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BoxOffice.Tickets.Catalog;
@@ -9,6 +11,19 @@ namespace BoxOffice.Tickets.Catalog;
 /// <summary><c>GET /api/events</c> (upcoming, optionally by city or category) and <c>GET /api/events/{id}</c>.</summary>
 internal static class GetEvents
 {
+    public static void Map(IEndpointRouteBuilder events)
+    {
+        events.MapGet("/", ListAsync).AllowAnonymous()
+            .WithName("ListEvents")
+            .WithSummary("Upcoming events with live availability, soonest first (at most 200)")
+            .Produces<List<EventView>>();
+        events.MapGet("/{id:guid}", OneAsync).AllowAnonymous()
+            .WithName("GetEvent")
+            .WithSummary("One event with its ticket types")
+            .Produces<EventView>()
+            .ProducesProblems(StatusCodes.Status404NotFound, "not-found");
+    }
+
     public static async Task<IResult> ListAsync(
         string? city, string? category, HttpContext http, [FromKeyedServices(TicketsModule.Database)] ServiceDatabase tickets, TimeProvider time)
     {

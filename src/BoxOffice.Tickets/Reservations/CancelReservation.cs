@@ -3,7 +3,9 @@ using BoxOffice.Messaging.Storage;
 using BoxOffice.ServiceDefaults;
 using BoxOffice.Tickets.Buyers;
 using BoxOffice.Tickets.Storage;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BoxOffice.Tickets.Reservations;
@@ -14,6 +16,15 @@ namespace BoxOffice.Tickets.Reservations;
 /// </summary>
 internal static class CancelReservation
 {
+    public static void Map(IEndpointRouteBuilder reservations) =>
+        reservations.MapDelete("/{id:guid}", HandleAsync)
+            .WithName("CancelReservation")
+            .WithSummary("Give a Pending reservation up; its tickets go back on sale")
+            .Produces<ReservationView>()
+            .ProducesProblems(StatusCodes.Status401Unauthorized, "account-closed")
+            .ProducesProblems(StatusCodes.Status404NotFound, "not-found")
+            .ProducesProblems(StatusCodes.Status409Conflict, "not-cancellable");
+
     public static async Task<IResult> HandleAsync(Guid id, HttpContext http, [FromKeyedServices(TicketsModule.Database)] ServiceDatabase tickets, TimeProvider time, ReservationLog log)
     {
         var ct = http.RequestAborted;

@@ -1,6 +1,8 @@
 using BoxOffice.Messaging.Storage;
 using BoxOffice.ServiceDefaults;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BoxOffice.Tickets.Reservations;
@@ -10,6 +12,25 @@ internal sealed record OwnedTicket(string Code, Guid EventId, Guid TicketTypeId,
 /// <summary>The buyer's own reservations and tickets; nobody else's, ever.</summary>
 internal static class GetReservations
 {
+    public static void MapOne(IEndpointRouteBuilder reservations) =>
+        reservations.MapGet("/{id:guid}", OneAsync)
+            .WithName("GetReservation")
+            .WithSummary("One of your reservations: its state, payment and ticket codes")
+            .Produces<ReservationView>()
+            .ProducesProblems(StatusCodes.Status404NotFound, "not-found");
+
+    public static void MapMine(IEndpointRouteBuilder mine)
+    {
+        mine.MapGet("/reservations", MineAsync)
+            .WithName("ListMyReservations")
+            .WithSummary("Your reservations, newest first")
+            .Produces<List<ReservationView>>();
+        mine.MapGet("/tickets", TicketsAsync)
+            .WithName("ListMyTickets")
+            .WithSummary("Your ticket codes")
+            .Produces<List<OwnedTicket>>();
+    }
+
     public static async Task<IResult> OneAsync(Guid id, HttpContext http, [FromKeyedServices(TicketsModule.Database)] ServiceDatabase tickets)
     {
         await using var connection = await tickets.OpenReadAsync(http.RequestAborted);

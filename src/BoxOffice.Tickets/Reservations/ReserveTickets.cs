@@ -3,7 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using BoxOffice.ServiceDefaults;
 using BoxOffice.Tickets.Buyers;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace BoxOffice.Tickets.Reservations;
 
@@ -17,6 +19,21 @@ internal sealed record ReserveBody(Guid? TicketTypeId, int? Quantity, string? Pa
 internal static class ReserveTickets
 {
     public const int MaxIdempotencyKeyLength = 200;
+
+    public static void Map(IEndpointRouteBuilder reservations) =>
+        reservations.MapPost("/", HandleAsync).RequireRateLimiting(RateLimits.Reservations)
+            .WithName("ReserveTickets")
+            .WithSummary("Reserve tickets: held as Pending at once (202), then payment decides")
+            .AcceptsJson(new ReserveBody(Guid.Parse("0196f1a2-7c00-7000-8000-000000000001"), 2, "tok_visa"), TicketsJson.Default.ReserveBody)
+            .WithHeaderParameter("Idempotency-Key", $"Optional, at most {MaxIdempotencyKeyLength} characters: a retry with the same key and body answers with the same reservation; with another body, 422.")
+            .ProducesWithLocation<AcceptedReservation>(StatusCodes.Status202Accepted, "`/api/reservations/{id}`: poll it until Acquired or Released.")
+            .ProducesProblems(StatusCodes.Status400BadRequest, "invalid-request")
+            .ProducesProblems(StatusCodes.Status401Unauthorized, "account-closed")
+            .ProducesProblems(StatusCodes.Status403Forbidden, "age-restricted")
+            .ProducesProblems(StatusCodes.Status404NotFound, "not-found")
+            .ProducesProblems(StatusCodes.Status409Conflict, "sold-out", "sales-closed", "pending-reservation-exists", "ticket-limit")
+            .ProducesProblems(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused")
+            .ProducesProblems(StatusCodes.Status503ServiceUnavailable, "overloaded", "unavailable");
 
     public static async Task<IResult> HandleAsync(HttpContext http, AcceptQueue queue, PaymentTokenPublicKey paymentsKey)
     {
