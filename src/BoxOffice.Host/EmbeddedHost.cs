@@ -81,6 +81,7 @@ public static class EmbeddedHost
             .AddRecommendations(builder.Configuration)
             .AddLoyalty(builder.Configuration);
 
+        builder.Services.AddSingleton(_ => new EmbeddedGateway(gateway));
         var app = builder.Build();
         app.UseBoxOfficeSecurityHeaders();
         app.UseExceptionHandler();
@@ -111,11 +112,11 @@ public static class EmbeddedHost
             app.Logger.LogInformation("BoxOffice is running embedded on {Urls}; data lives in {DataDirectory}; payment gateway simulator on {Gateway}",
                 string.Join(", ", app.Urls), app.Services.GetRequiredService<MessagingRuntime>().DataDirectory, gateway.Urls.First());
         });
-        app.Lifetime.ApplicationStopped.Register(() =>
-        {
-            gateway.StopAsync().GetAwaiter().GetResult();
-            gateway.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        });
+        // Owned by the app's container, so disposing the app stops the simulator even when the app
+        // never started (a setting refused at start); on a normal stop it goes after the app.
+        _ = app.Services.GetRequiredService<EmbeddedGateway>();
+        // Every generated secret exists once the host is built, not at the first request.
+        _ = app.Services.GetRequiredService<TokenSigning>();
         return app;
     }
 
@@ -139,4 +140,14 @@ public static class EmbeddedHost
     private static string LoopbackUrl(string url) =>
         url.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal)
             .Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal);
+}
+
+/// <summary>The embedded payment gateway simulator, stopped and disposed with the app's container.</summary>
+internal sealed class EmbeddedGateway(WebApplication gateway) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        await gateway.StopAsync();
+        await gateway.DisposeAsync();
+    }
 }

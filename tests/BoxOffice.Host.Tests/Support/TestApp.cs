@@ -85,7 +85,17 @@ public sealed class TestApp : IAsyncDisposable
 
             configure?.Invoke(builder);
         });
-        await app.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await app.StartAsync(TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            // A host refused at start still owns its gateway simulator and files: let them go.
+            await app.DisposeAsync();
+            throw;
+        }
+
         return new TestApp(app, data, new Uri(app.Urls.First()), keepData: dataDirectory is not null, logs);
     }
 
