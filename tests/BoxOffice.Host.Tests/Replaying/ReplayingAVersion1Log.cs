@@ -6,7 +6,6 @@ using BoxOffice.Contracts.Tickets;
 using BoxOffice.Host.Tests.Support;
 using BoxOffice.Messaging.Consuming;
 using BoxOffice.Messaging.Hosting;
-using BoxOffice.Messaging.Storage;
 using BoxOffice.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -51,8 +50,9 @@ public sealed class ReplayingAVersion1Log
             var ledger = await Eventually.HoldsAsync(() => app.LedgerAsync(PaidWithVisa), l => l.Count == 1, "the v1 hold paid with tok_visa is charged");
             ledger[0]!["kind"]!.GetValue<string>().ShouldBe("charge");
             ledger[0]!["amount"]!.GetValue<long>().ShouldBe(9_000);
-            var payments = app.Services.GetRequiredKeyedService<ServiceDatabase>("payments");
-            (await Eventually.HoldsAsync(() => PaymentAsync(payments, PaidWithDeclinedCard), p => p == "Failed|card_declined", "the v1 hold paid with tok_chargeDeclined is declined by the gateway"))
+            (await Eventually.HoldsAsync(
+                    async () => (string?)await app.ScalarAsync("payments", $"SELECT status || '|' || COALESCE(failure_reason, '') FROM payments WHERE reservation_id = '{PaidWithDeclinedCard:D}'"),
+                    p => p == "Failed|card_declined", "the v1 hold paid with tok_chargeDeclined is declined by the gateway"))
                 .ShouldBe("Failed|card_declined");
 
             var held = await Eventually.HoldsAsync(() => Task.FromResult(spied.ToList()), s => s.Count == 2, "the spy received both v1 holds");
@@ -84,13 +84,5 @@ public sealed class ReplayingAVersion1Log
             var text = Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken));
             ClearTokens.ShouldAllBe(token => !text.Contains(token, StringComparison.Ordinal), file);
         }
-    }
-
-    private static async Task<string?> PaymentAsync(ServiceDatabase payments, Guid reservationId)
-    {
-        await using var connection = await payments.OpenReadAsync(TestContext.Current.CancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT status || '|' || COALESCE(failure_reason, '') FROM payments WHERE reservation_id = '{reservationId:D}'";
-        return (string?)await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
     }
 }

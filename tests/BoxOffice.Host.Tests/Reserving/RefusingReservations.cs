@@ -93,7 +93,7 @@ public sealed class RefusingReservations(HostFixture fixture) : IClassFixture<Ho
             await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-request");
             var errors = (await TestApp.Json(response))["errors"]!.AsObject();
             errors.Select(e => e.Key).ShouldBe([field]);
-            (await TicketsCountAsync($"SELECT COUNT(*) FROM events WHERE name = '{name}'")).ShouldBe(0);
+            (await App.CountAsync("tickets", $"SELECT COUNT(*) FROM events WHERE name = '{name}'")).ShouldBe(0);
         }
     }
 
@@ -112,18 +112,11 @@ public sealed class RefusingReservations(HostFixture fixture) : IClassFixture<Ho
 
         await (await buyer.ReserveAsync(type, 2)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-request");
         await ShouldHaveChangedNothingAsync(buyer, eventId, 10);
-        (await TicketsCountAsync($"SELECT COUNT(*) FROM event_log WHERE type LIKE 'tickets.held.%' AND payload LIKE '%{type}%'")).ShouldBe(0);
+        (await App.CountAsync("tickets", $"SELECT COUNT(*) FROM event_log WHERE type LIKE 'tickets.held.%' AND payload LIKE '%{type}%'")).ShouldBe(0);
     }
 
     private ServiceDatabase Tickets => App.Services.GetRequiredKeyedService<ServiceDatabase>("tickets");
 
-    private async Task<long> TicketsCountAsync(string sql)
-    {
-        await using var connection = await Tickets.OpenReadAsync(TestContext.Current.CancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-    }
 
     [Fact]
     public async Task Without_a_token_it_is_401()

@@ -1,10 +1,7 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using BoxOffice.Host.Tests.Support;
-using BoxOffice.Messaging.Storage;
 using BoxOffice.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace BoxOffice.Host.Tests.Reserving;
 
@@ -46,16 +43,6 @@ public sealed class ReservingWithAClosedAccount(HostFixture fixture) : IClassFix
         (await anonymousAgain.PostAsJsonAsync("/api/accounts/login", new { email, password = Password }, ct)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
-    private async Task<bool> TicketsKnowsClosedAsync(Guid userId)
-    {
-        var tickets = App.Services.GetRequiredKeyedService<ServiceDatabase>("tickets");
-        await using var connection = await tickets.OpenReadAsync(TestContext.Current.CancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM closed_accounts WHERE user_id = $user";
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "$user";
-        parameter.Value = userId.ToString();
-        command.Parameters.Add(parameter);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), CultureInfo.InvariantCulture) == 1;
-    }
+    private async Task<bool> TicketsKnowsClosedAsync(Guid userId) =>
+        await App.CountAsync("tickets", $"SELECT COUNT(*) FROM closed_accounts WHERE user_id = '{userId:D}'") == 1;
 }

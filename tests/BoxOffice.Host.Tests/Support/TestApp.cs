@@ -177,6 +177,21 @@ public sealed class TestApp : IAsyncDisposable
         return intent["status"]!.GetValue<string>();
     }
 
+    /// <summary>One value read from a service's own database (<c>tickets</c>, <c>payments</c> …), as the test's evidence.</summary>
+    public async Task<object?> ScalarAsync(string database, string sql)
+    {
+        var service = Services.GetRequiredKeyedService<BoxOffice.Messaging.Storage.ServiceDatabase>(database);
+        await using var connection = await service.OpenReadAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var value = await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
+        return value is DBNull ? null : value;
+    }
+
+    /// <summary>A <c>SELECT COUNT(*)</c> in a service's own database.</summary>
+    public async Task<long> CountAsync(string database, string sql) =>
+        Convert.ToInt64(await ScalarAsync(database, sql), System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Waits, through the operators' API, until every subscription of a consumer has reached its log's head.</summary>
     public static async Task CaughtUpAsync(HttpClient organizer, string consumer)
     {
