@@ -94,9 +94,7 @@ public static class RateLimits
         return services;
     }
 
-    // The connection's peer. Behind a reverse proxy this is the proxy until forwarded headers are
-    // configured for it (the distributed deployment's gateway does that).
-    private static string Address(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    private static string Address(HttpContext http) => ClientAddress.Of(http);
 
     private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken ct)
     {

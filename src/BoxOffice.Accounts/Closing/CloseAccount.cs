@@ -58,7 +58,7 @@ internal static class CloseAccount
 
         // A stolen token must not become a way to guess the password: the login throttle counts here too.
         var key = account.NormalizedEmail!;
-        var client = LoginThrottle.ClientOf(http);
+        var client = ClientAddress.Of(http);
         var attempt = await throttle.BeginAsync(key, client, ct);
         if (!attempt.Allowed)
         {

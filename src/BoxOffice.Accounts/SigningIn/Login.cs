@@ -103,7 +103,7 @@ internal static class Login
         // Known and unknown addresses take exactly the same path from here: the same throttle, one
         // password hash verified, the same answers.
         var key = users.NormalizeEmail(email) ?? email!;
-        var client = LoginThrottle.ClientOf(http);
+        var client = ClientAddress.Of(http);
         var attempt = await throttle.BeginAsync(key, client, ct);
         if (!attempt.Allowed)
         {

@@ -1,10 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using BoxOffice.Accounts.Storage;
 using BoxOffice.Messaging.Storage;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -114,34 +111,6 @@ internal sealed class LoginThrottle(
         await tx.Command("DELETE FROM login_failures WHERE email = @email AND client = @client")
             .With("@email", normalizedEmail).With("@client", client).ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
-    }
-
-    /// <summary>
-    /// Who is guessing: the connection's address (an IPv6 client by its /64, which one host owns
-    /// whole). Forwarded headers are not read: anyone can write them. Behind a reverse proxy,
-    /// configure ASP.NET Core's forwarded-headers middleware with that proxy as known.
-    /// </summary>
-    public static string ClientOf(HttpContext http)
-    {
-        var address = http.Connection.RemoteIpAddress;
-        if (address is null)
-        {
-            return "unknown";
-        }
-
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            var bytes = address.GetAddressBytes();
-            Array.Clear(bytes, 8, 8);
-            return new IPAddress(bytes).ToString() + "/64";
-        }
-
-        return address.ToString();
     }
 
     private static TimeSpan Delay(LoginThrottleOptions settings, long doublings)

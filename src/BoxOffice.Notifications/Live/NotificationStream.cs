@@ -56,7 +56,7 @@ internal static partial class NotificationStream
         }
 
         var user = http.User.UserId();
-        using var subscription = broadcaster.TrySubscribe(user, http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        using var subscription = broadcaster.TrySubscribe(user, ClientAddress.Of(http));
         if (subscription is null)
         {
             http.Response.Headers.RetryAfter = RetryAfter.TotalSeconds.ToString(CultureInfo.InvariantCulture);
