@@ -41,10 +41,11 @@ ticket_type=$(curl -sf -X POST "http://127.0.0.1:$port/api/events" -H "Authoriza
 dotnet artifacts/bin/BoxOffice.Bench/release/BoxOffice.Bench.dll tokens --key "$key" --count 400000 --out "$work/tokens.txt" >/dev/null
 
 echo 0 >"$work/peak_rss_kb"
-( peak=0; while kill -0 $host_pid 2>/dev/null; do rss=$(awk '/VmRSS/{print $2}' /proc/$host_pid/status 2>/dev/null || echo 0); [ "${rss:-0}" -gt "$peak" ] && peak=$rss && echo "$peak" >"$work/peak_rss_kb"; sleep 0.2; done ) &
+( peak=0; while kill -0 $host_pid 2>/dev/null; do rss=$(awk '/VmRSS/{print $2}' /proc/$host_pid/status 2>/dev/null || echo 0); [ "${rss:-0}" -gt "$peak" ] && peak=$rss && echo "$peak" >"$work/peak_rss_kb.tmp" && mv "$work/peak_rss_kb.tmp" "$work/peak_rss_kb"; sleep 0.2; done ) &
 sampler=$!
 TOKENS="$work/tokens.txt" TICKET_TYPE="$ticket_type" wrk -t2 -c"$connections" -d"$duration" --latency -s bench/accept/reserve.lua "http://127.0.0.1:$port"
 
 sold=$(curl -sf "http://127.0.0.1:$port/api/events" | python3 -c "import sys,json;print([t for e in json.load(sys.stdin) for t in e['ticketTypes'] if t['id']=='$ticket_type'][0]['available'])")
 echo "tickets left of 1,000,000: $sold"
+# Written by rename, so never read half-written.
 echo "peak RSS of the host: $(( $(cat "$work/peak_rss_kb") / 1024 )) MB"
