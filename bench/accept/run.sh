@@ -10,6 +10,8 @@ connections=${2:-256}
 work=$(mktemp -d)
 port=5380
 key=$(head -c 32 /dev/urandom | base64)
+# The throwaway host's organizer: a password made for this run, like the signing key.
+organizer_password="Bench-$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
 sampler=""
 host_pid=""
 trap 'kill $sampler $host_pid 2>/dev/null || true; wait 2>/dev/null; rm -rf "$work"' EXIT
@@ -25,14 +27,14 @@ echo "Starting the host on port $port and creating a ticket type of 1,000,000 ti
 
 # BENCH_ENV adds settings, for example BENCH_ENV="Messaging__BatchSize=100".
 # shellcheck disable=SC2086
-env BoxOffice__DataDirectory="$work/data" Auth__SigningKey="$key" Seed__OrganizerPassword=Organizer-bench-1 \
+env BoxOffice__DataDirectory="$work/data" Auth__SigningKey="$key" Seed__OrganizerPassword="$organizer_password" \
   PaymentGateway__Urls=http://127.0.0.1:5381 Logging__LogLevel__Default=Warning ${BENCH_ENV:-} \
   dotnet artifacts/bin/BoxOffice.Host/release/BoxOffice.Host.dll --urls "http://127.0.0.1:$port" >"$work/host.log" 2>&1 &
 host_pid=$!
 until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; do sleep 0.2; done
 
 organizer=$(curl -sf -X POST "http://127.0.0.1:$port/api/accounts/login" -H 'Content-Type: application/json' \
-  -d '{"email":"organizer@boxoffice.local","password":"Organizer-bench-1"}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["accessToken"])')
+  -d "{\"email\":\"organizer@boxoffice.local\",\"password\":\"$organizer_password\"}" | python3 -c 'import sys,json;print(json.load(sys.stdin)["accessToken"])')
 starts=$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)
 ticket_type=$(curl -sf -X POST "http://127.0.0.1:$port/api/events" -H "Authorization: Bearer $organizer" -H 'Content-Type: application/json' \
   -d "{\"name\":\"Flash sale\",\"venue\":\"Bench Arena\",\"city\":\"Lisbon\",\"category\":\"concert\",\"performers\":[\"Load\"],\"startsAt\":\"$starts\",\"minimumAge\":0,\"description\":\"bench\",\"ticketTypes\":[{\"name\":\"GA\",\"price\":5000,\"currency\":\"EUR\",\"capacity\":1000000,\"maxPerOrder\":1}]}" \
