@@ -1,5 +1,6 @@
 using System.Data.Common;
 using BoxOffice.Contracts;
+using BoxOffice.Messaging.Deciding;
 using BoxOffice.Messaging.EventLog;
 
 namespace BoxOffice.Messaging.Consuming;
@@ -36,4 +37,11 @@ public sealed class ConsumeContext
     /// </summary>
     public Guid Publish<T>(T @event, Guid? correlationId = null) where T : IEvent<T> =>
         Transaction.Publish(@event, correlationId ?? Envelope.CorrelationId, Envelope.EventId);
+
+    /// <summary>
+    /// Writes a decision in the consumer's transaction: its changes through <paramref name="writer"/>,
+    /// then its events, caused by this one and carrying its correlation id.
+    /// </summary>
+    public Task ApplyAsync<TChange>(Decision<TChange> decision, IChangeWriter<TChange> writer, CancellationToken cancellationToken = default) =>
+        Transaction.ApplyAsync(decision, writer, Envelope.CorrelationId, Envelope.EventId, cancellationToken);
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using BoxOffice.Contracts;
+using BoxOffice.Messaging.Deciding;
 using BoxOffice.Messaging.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -50,6 +51,27 @@ public sealed class ServiceTransaction : IAsyncDisposable
         return command;
     }
 
+    /// <summary>Statements to send together (one round trip on PostgreSQL); see <see cref="StatementBatch"/>.</summary>
+    public StatementBatch Batch()
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        return new StatementBatch(this);
+    }
+
+    internal async Task<int[]> ExecuteBatchAsync(IReadOnlyList<StatementBatch.Statement> statements, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        var affected = new int[statements.Count];
+        for (var i = 0; i < statements.Count; i++)
+        {
+            var command = Command(statements[i].Sql);
+            statements[i].Bind(command);
+            affected[i] = await command.ExecuteNonQueryAsync(ct);
+        }
+
+        return affected;
+    }
+
     /// <summary>
     /// Appends an event to this service's log when the transaction commits. The event must belong to
     /// this service (its wire name starts with the database's name).
@@ -76,6 +98,33 @@ public sealed class ServiceTransaction : IAsyncDisposable
             JsonSerializer.Serialize(@event, T.JsonTypeInfo));
         (_pending ??= []).Add(envelope);
         return envelope.EventId;
+    }
+
+    /// <summary>
+    /// Writes a decision: each change through <paramref name="writer"/>, in order, then publishes its
+    /// events, all in this transaction.
+    /// </summary>
+    public async Task ApplyAsync<TChange>(
+        Decision<TChange> decision, IChangeWriter<TChange> writer, Guid? correlationId = null, Guid? causationId = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        ArgumentNullException.ThrowIfNull(writer);
+        foreach (var change in decision.Changes)
+        {
+            await writer.WriteAsync(this, change, ct);
+        }
+
+        Publish(decision.Events, correlationId, causationId);
+    }
+
+    /// <summary>Publishes events a decision caused (see <see cref="Publish{T}"/>).</summary>
+    public void Publish(IEnumerable<Outgoing> events, Guid? correlationId = null, Guid? causationId = null)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        foreach (var e in events)
+        {
+            e.PublishTo(this, correlationId, causationId);
+        }
     }
 
     /// <summary>
