@@ -10,7 +10,6 @@ using BoxOffice.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,12 +34,14 @@ public static class AccountsModule
         messaging.AddDatabase(AccountsSchema.Database, AccountsSchema.Migrations, PublishRegistrations.Schema, LoginThrottle.Schema);
         var services = messaging.Services;
 
-        services.AddDbContext<AccountsDbContext>((sp, options) => options.UseSqlite(new SqliteConnectionStringBuilder
+        // The messaging runtime creates and migrates the database; EF Core only ever opens it.
+        services.AddDbContext<AccountsDbContext>((sp, options) =>
         {
-            DataSource = sp.GetRequiredKeyedService<ServiceDatabase>(AccountsSchema.Database).FilePath,
-            // The messaging runtime creates and migrates the file; EF Core only ever opens it.
-            Mode = SqliteOpenMode.ReadWrite,
-        }.ToString()));
+            var database = sp.GetRequiredKeyedService<ServiceDatabase>(AccountsSchema.Database);
+            _ = database.Provider == StorageProvider.Postgres
+                ? options.UseNpgsql(database.ConnectionString)
+                : options.UseSqlite(database.ConnectionString);
+        });
 
         services.AddIdentityCore<Account>(options =>
             {

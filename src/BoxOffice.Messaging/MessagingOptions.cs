@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using BoxOffice.Messaging.Storage;
 
 namespace BoxOffice.Messaging;
 
@@ -27,6 +28,30 @@ public sealed class MessagingOptions
     /// </summary>
     [Required]
     public string DataDirectory { get; set; } = "data";
+
+    /// <summary>
+    /// Where the service databases live: SQLite files in <see cref="DataDirectory"/> (the default) or
+    /// PostgreSQL. Bound from <c>BoxOffice:Storage</c> (env <c>BoxOffice__Storage</c>).
+    /// </summary>
+    public StorageProvider Storage { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>
+    /// The PostgreSQL server, without a database (each service gets its own); needed when
+    /// <see cref="Storage"/> is <see cref="StorageProvider.Postgres"/>. Bound from
+    /// <c>ConnectionStrings:Postgres</c> (env <c>ConnectionStrings__Postgres</c>). No default: it carries a password.
+    /// </summary>
+    public string? PostgresConnectionString { get; set; }
+
+    /// <summary>
+    /// The first part of each PostgreSQL database's name, <c>{prefix}_{service}</c>
+    /// (<c>boxoffice_tickets</c> …). Bound from <c>BoxOffice:DatabasePrefix</c>; tests use one per host.
+    /// </summary>
+    [RegularExpression("^[a-z][a-z0-9_]{0,40}$")]
+    public string DatabasePrefix { get; set; } = "boxoffice";
+
+    /// <summary>Most pooled connections a process opens to each PostgreSQL database (unless the connection string sets one).</summary>
+    [Range(2, 100)]
+    public int PostgresPoolSize { get; set; } = 10;
 
     /// <summary>SQLite commit durability; <see cref="Durability.Full"/> unless opted out.</summary>
     public Durability Durability { get; set; } = Durability.Full;

@@ -75,7 +75,7 @@ internal static class CloseAccount
         await throttle.ForgiveAsync(key, client, ct);
 
         // The deletion and its announcement's outbox row commit together, or neither does.
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        await using (var transaction = await db.BeginWriteAsync(ct))
         {
             var deleted = await users.DeleteAsync(account);
             if (!deleted.Succeeded)

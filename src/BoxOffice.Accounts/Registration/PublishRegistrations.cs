@@ -63,11 +63,12 @@ internal sealed partial class PublishRegistrations(
     internal async Task<int> PublishAsync(CancellationToken ct)
     {
         await using var tx = await accounts.BeginAsync(ct);
-        // The id exactly as EF Core stored it (upper-case text), so the mark matches the row.
+        // The id as text exactly as the store renders it (EF Core's upper-case text on SQLite, a uuid
+        // on PostgreSQL), so the mark matches the row; the date as ISO text on both.
         var users = new List<(string StoredId, AccountRegistered Event)>();
         await using (var reader = await tx.Command("""
-                SELECT u."Id", u."Email", u."DisplayName", u."BirthDate" FROM "AspNetUsers" u
-                WHERE NOT EXISTS (SELECT 1 FROM announced_accounts a WHERE a.user_id = u."Id")
+                SELECT CAST(u."Id" AS TEXT), u."Email", u."DisplayName", CAST(u."BirthDate" AS TEXT) FROM "AspNetUsers" u
+                WHERE NOT EXISTS (SELECT 1 FROM announced_accounts a WHERE a.user_id = CAST(u."Id" AS TEXT))
                 ORDER BY u."Id" LIMIT 500
                 """).ExecuteReaderAsync(ct))
         {

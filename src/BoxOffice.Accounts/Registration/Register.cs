@@ -128,10 +128,10 @@ internal static class Register
 
         var account = Account.New(registration.Email, registration.DisplayName, registration.BirthDate, time);
 
-        // BEGIN IMMEDIATE (SQLite's default for an explicit transaction): the e-mail check inside
-        // CreateAsync, the insert and the role commit together, and two registrations of one
-        // address queue for the write lock instead of racing to the unique index.
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // The database's write lock: the e-mail check inside CreateAsync, the insert and the role
+        // commit together, and two registrations of one address queue for the lock instead of
+        // racing to the unique index.
+        await using var transaction = await db.BeginWriteAsync(ct);
         var created = await users.CreateAsync(account, registration.Password);
         if (!created.Succeeded)
         {

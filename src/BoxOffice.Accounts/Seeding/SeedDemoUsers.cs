@@ -70,7 +70,7 @@ internal sealed partial class SeedDemoUsers(
         var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
 
         // One transaction for all of them, so two processes starting at once cannot both seed.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
         var created = 0;
         if (string.IsNullOrEmpty(seed.OrganizerPassword))
         {

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using BoxOffice.Messaging.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace BoxOffice.Accounts.Storage;
 
@@ -19,6 +21,23 @@ internal sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> opti
         new() { Id = Guid.Parse("0197a1f0-0000-7000-8000-000000000001"), Name = ServiceDefaults.Roles.Buyer, NormalizedName = "BUYER", ConcurrencyStamp = "buyer" },
         new() { Id = Guid.Parse("0197a1f0-0000-7000-8000-000000000002"), Name = ServiceDefaults.Roles.Organizer, NormalizedName = "ORGANIZER", ConcurrencyStamp = "organizer" },
     ];
+
+    /// <summary>
+    /// Begins a write transaction that holds the accounts database's write lock, as the messaging
+    /// core's writers do: SQLite's <c>BEGIN IMMEDIATE</c> takes it (EF Core's default for an explicit
+    /// transaction there); on PostgreSQL the advisory lock is taken first. So the checks Identity makes
+    /// inside (is this e-mail taken?) and the writes commit as one, and two writers queue.
+    /// </summary>
+    public async Task<IDbContextTransaction> BeginWriteAsync(CancellationToken ct)
+    {
+        var transaction = await Database.BeginTransactionAsync(ct);
+        if (Database.IsNpgsql())
+        {
+            await Database.ExecuteSqlRawAsync(ServiceDatabase.PostgresWriteLockSql, ct);
+        }
+
+        return transaction;
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -30,11 +30,31 @@ internal sealed class EventLogReader(ServiceDatabase source, IReadOnlyList<strin
 
     public async Task<LogBatch> ReadAsync(long after, CancellationToken ct)
     {
+        try
+        {
+            return await ReadOnceAsync(after, ct);
+        }
+        finally
+        {
+            // SQLite keeps its reader connection and prepared statements; on PostgreSQL the
+            // connection goes back to the pool (the server prepares the statements per physical
+            // connection), so a process's subscriptions share a few connections instead of one each.
+            if (source.Provider == Storage.StorageProvider.Postgres)
+            {
+                await DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<LogBatch> ReadOnceAsync(long after, CancellationToken ct)
+    {
         var connection = await ConnectionAsync(ct);
         // One read transaction: the head and the rows come from the same snapshot, so when fewer
         // than a batch of matching events lie between the cursor and the head, the cursor can move
         // to the head without skipping anything a later commit could still add below it.
-        await using var snapshot = await connection.BeginTransactionAsync(ct);
+        await using var snapshot = source.Provider == Storage.StorageProvider.Postgres
+            ? await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct)
+            : await connection.BeginTransactionAsync(ct);
         _head!.Transaction = snapshot;
         var head = Convert.ToInt64(await _head.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
         if (head <= after)
@@ -111,16 +131,19 @@ internal sealed class EventLogReader(ServiceDatabase source, IReadOnlyList<strin
         if (_head is not null)
         {
             await _head.DisposeAsync();
+            _head = null;
         }
 
         if (_select is not null)
         {
             await _select.DisposeAsync();
+            _select = null;
         }
 
         if (_connection is not null)
         {
             await _connection.DisposeAsync();
+            _connection = null;
         }
     }
 }

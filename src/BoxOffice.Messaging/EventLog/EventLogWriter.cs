@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using BoxOffice.Contracts;
 
@@ -16,47 +15,25 @@ internal static class EventLogWriter
 
     public static async Task AppendAsync(ServiceTransaction tx, List<EventEnvelope> events, CancellationToken ct)
     {
-        // The head row is read and written inside the writer's transaction, so sequence numbers are
-        // handed out in commit order with no gaps: a rolled-back transaction takes none with it, and
-        // a reader that sees seq N has seen every event before N.
+        // The head row is read and written inside the writer's transaction, which holds the
+        // database's write lock until it commits, so sequence numbers are handed out in commit order
+        // with no gaps: a rolled-back transaction takes none with it, and a reader that sees seq N has
+        // seen every event before N.
         var head = Convert.ToInt64(await tx.Command(ReadHead).ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-        var insert = tx.Command(Insert);
-        var p = Parameters(insert);
+        var batch = tx.Batch();
         foreach (var e in events)
         {
-            p[0].Value = ++head;
-            p[1].Value = e.EventId.ToString();
-            p[2].Value = e.Type;
-            p[3].Value = e.OccurredAt.ToUnixTimeMilliseconds();
-            p[4].Value = (object?)e.CorrelationId?.ToString() ?? DBNull.Value;
-            p[5].Value = (object?)e.CausationId?.ToString() ?? DBNull.Value;
-            p[6].Value = e.Payload;
-            await insert.ExecuteNonQueryAsync(ct);
+            batch.Add(Insert)
+                .With("@seq", ++head)
+                .With("@event_id", e.EventId.ToString())
+                .With("@type", e.Type)
+                .With("@occurred_at", e.OccurredAt.ToUnixTimeMilliseconds())
+                .With("@correlation_id", e.CorrelationId?.ToString())
+                .With("@causation_id", e.CausationId?.ToString())
+                .With("@payload", e.Payload);
         }
 
-        var write = tx.Command(WriteHead);
-        write.Parameters.Add(Parameter(write, "@seq", head));
-        await write.ExecuteNonQueryAsync(ct);
-    }
-
-    private static DbParameter[] Parameters(DbCommand insert)
-    {
-        string[] names = ["@seq", "@event_id", "@type", "@occurred_at", "@correlation_id", "@causation_id", "@payload"];
-        var parameters = new DbParameter[names.Length];
-        for (var i = 0; i < names.Length; i++)
-        {
-            parameters[i] = Parameter(insert, names[i], DBNull.Value);
-            insert.Parameters.Add(parameters[i]);
-        }
-
-        return parameters;
-    }
-
-    private static DbParameter Parameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        return parameter;
+        batch.Add(WriteHead).With("@seq", head);
+        await batch.ExecuteAsync(ct);
     }
 }

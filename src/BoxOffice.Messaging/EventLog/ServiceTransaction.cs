@@ -3,7 +3,6 @@ using System.Text.Json;
 using BoxOffice.Contracts;
 using BoxOffice.Messaging.Deciding;
 using BoxOffice.Messaging.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace BoxOffice.Messaging.EventLog;
 
@@ -15,14 +14,14 @@ namespace BoxOffice.Messaging.EventLog;
 public sealed class ServiceTransaction : IAsyncDisposable
 {
     private readonly ServiceDatabase _database;
-    private readonly SqliteConnection _connection;
-    private readonly SqliteTransaction _transaction;
+    private readonly DbConnection _connection;
+    private readonly DbTransaction _transaction;
     private List<EventEnvelope>? _pending;
     private List<Action>? _onCommitted;
     private bool _finished;
     private bool _released;
 
-    internal ServiceTransaction(ServiceDatabase database, SqliteConnection connection, SqliteTransaction transaction)
+    internal ServiceTransaction(ServiceDatabase database, DbConnection connection, DbTransaction transaction)
     {
         _database = database;
         _connection = connection;
@@ -61,15 +60,7 @@ public sealed class ServiceTransaction : IAsyncDisposable
     internal async Task<int[]> ExecuteBatchAsync(IReadOnlyList<StatementBatch.Statement> statements, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
-        var affected = new int[statements.Count];
-        for (var i = 0; i < statements.Count; i++)
-        {
-            var command = Command(statements[i].Sql);
-            statements[i].Bind(command);
-            affected[i] = await command.ExecuteNonQueryAsync(ct);
-        }
-
-        return affected;
+        return await _database.Dialect.ExecuteBatchAsync(_connection, _transaction, statements, Command, ct);
     }
 
     /// <summary>
@@ -186,9 +177,9 @@ public sealed class ServiceTransaction : IAsyncDisposable
             {
                 await _transaction.RollbackAsync();
             }
-            catch (SqliteException)
+            catch (Exception ex) when (ex is DbException or InvalidOperationException)
             {
-                // SQLite may already have rolled back (for example after an I/O error); nothing is kept either way.
+                // The store may already have rolled back (an I/O error, a lost connection); nothing is kept either way.
             }
         }
 

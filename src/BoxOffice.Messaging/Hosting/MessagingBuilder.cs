@@ -97,10 +97,20 @@ public static class MessagingServiceCollectionExtensions
         {
             services.AddOptions<MessagingOptions>()
                 .Bind(configuration.GetSection(MessagingOptions.Section))
-                .Configure(o => o.DataDirectory = configuration["BoxOffice:DataDirectory"] ?? o.DataDirectory)
+                .Configure(o =>
+                {
+                    o.DataDirectory = configuration["BoxOffice:DataDirectory"] ?? o.DataDirectory;
+                    o.Storage = configuration.GetValue("BoxOffice:Storage", o.Storage);
+                    o.PostgresConnectionString = configuration.GetConnectionString("Postgres") ?? o.PostgresConnectionString;
+                    o.DatabasePrefix = configuration["BoxOffice:DatabasePrefix"] ?? o.DatabasePrefix;
+                })
                 // A relative data directory is under the content root (the project folder under `dotnet run`).
                 .PostConfigure<IHostEnvironment>((o, env) => o.DataDirectory = Path.GetFullPath(o.DataDirectory, env.ContentRootPath))
                 .ValidateDataAnnotations()
+                .Validate(
+                    o => o.Storage != StorageProvider.Postgres || !string.IsNullOrWhiteSpace(o.PostgresConnectionString),
+                    "BoxOffice:Storage is Postgres but ConnectionStrings:Postgres is not set: name the server (env ConnectionStrings__Postgres, "
+                    + "for example \"Host=127.0.0.1;Username=boxoffice;Password=...\"); each service gets its own database on it.")
                 // A demo fault fails real events on purpose: never where real buyers are.
                 .Validate<IHostEnvironment>(
                     (o, env) => !env.IsProduction() || !o.ActiveFaults.Any(),

@@ -44,14 +44,15 @@ internal static class MessagingSchema
                 redriven_at BIGINT NULL);
             CREATE INDEX dead_letters_by_consumer ON dead_letters (consumer, redriven_at);
             """,
+            // PostgreSQL: the same columns (ids as text, as the readers expect), an identity for dead letters.
             """
             CREATE TABLE event_log (
                 seq BIGINT PRIMARY KEY,
-                event_id UUID NOT NULL,
+                event_id TEXT NOT NULL,
                 type TEXT NOT NULL,
                 occurred_at BIGINT NOT NULL,
-                correlation_id UUID NULL,
-                causation_id UUID NULL,
+                correlation_id TEXT NULL,
+                causation_id TEXT NULL,
                 payload TEXT NOT NULL);
             CREATE TABLE event_log_head (
                 id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -68,11 +69,11 @@ internal static class MessagingSchema
                 consumer TEXT NOT NULL,
                 source TEXT NOT NULL,
                 seq BIGINT NOT NULL,
-                event_id UUID NOT NULL,
+                event_id TEXT NOT NULL,
                 type TEXT NOT NULL,
                 occurred_at BIGINT NOT NULL,
-                correlation_id UUID NULL,
-                causation_id UUID NULL,
+                correlation_id TEXT NULL,
+                causation_id TEXT NULL,
                 payload TEXT NOT NULL,
                 error TEXT NOT NULL,
                 attempts INTEGER NOT NULL,

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace BoxOffice.Messaging.Storage;
@@ -37,8 +36,10 @@ internal static class MigrationRunner
                 }
 
                 // A fresh command: migrations run once, there is nothing to gain from caching them.
-                await using (var ddl = new SqliteCommand(migration.Sql, (SqliteConnection)tx.Connection, (SqliteTransaction)tx.Transaction))
+                await using (var ddl = tx.Connection.CreateCommand())
                 {
+                    ddl.Transaction = tx.Transaction;
+                    ddl.CommandText = database.Dialect.MigrationSql(migration);
                     await ddl.ExecuteNonQueryAsync(ct);
                 }
 

@@ -1,24 +1,25 @@
+using System.Data;
 using System.Data.Common;
 using BoxOffice.Messaging.EventLog;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BoxOffice.Messaging.Storage;
 
 /// <summary>
-/// One service's own database (a SQLite file embedded): its state, its event log, and the cursors
-/// and dead letters of the consumers it hosts. All writes go through <see cref="BeginAsync"/>.
+/// One service's own database (a SQLite file embedded, a PostgreSQL database when
+/// <c>BoxOffice:Storage</c> is <c>Postgres</c>): its state, its event log, and the cursors and dead
+/// letters of the consumers it hosts. All writes go through <see cref="BeginAsync"/>, one at a time.
 /// </summary>
 public sealed partial class ServiceDatabase : IAsyncDisposable
 {
-    // SQLite has one writer at a time. Queueing writers here, in process, is fair and wakes the
-    // next one at once; SQLite's own busy handler would sleep and retry instead.
+    // One writer at a time, in process as well as in the database. Queueing writers here is fair and
+    // wakes the next one at once; the store's own lock (SQLite's busy handler, PostgreSQL's advisory
+    // lock) then only ever waits for writers in other processes.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
-    private readonly MessagingOptions _options;
-    private SqliteConnection? _writer;
-    private string? _readConnectionString;
+    private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+    private readonly StorageDialect _dialect;
+    private DbConnection? _writer;
 
     private readonly ILogger _logger;
 
@@ -27,70 +28,77 @@ public sealed partial class ServiceDatabase : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         Name = name;
         Migrations = migrations;
-        _options = options;
         Time = time;
-        FilePath = Path.GetFullPath(Path.Combine(options.DataDirectory, name + ".db"));
+        _dialect = options.Storage switch
+        {
+            StorageProvider.Sqlite => new SqliteDialect(name, options),
+            StorageProvider.Postgres => new PostgresDialect(name, options),
+            _ => throw new InvalidOperationException($"Unknown storage provider '{options.Storage}'."),
+        };
     }
 
     /// <summary>The service's name; also the prefix of the wire names of the events it publishes.</summary>
     public string Name { get; }
 
-    /// <summary>Where the database file lives.</summary>
-    public string FilePath { get; }
+    /// <summary>The store this database is on.</summary>
+    public StorageProvider Provider => _dialect.Provider;
+
+    /// <summary>Where the database lives: the SQLite file's path, or the PostgreSQL server and database.</summary>
+    public string Location => _dialect.Location;
+
+    /// <summary>
+    /// A connection string to this database, for a library that opens its own connections (EF Core).
+    /// Its writes must still take the write lock: see <see cref="WriteLockSql"/>.
+    /// </summary>
+    public string ConnectionString => _dialect.ConnectionString;
+
+    /// <summary>
+    /// The statement that takes this database's write lock inside a transaction opened outside the
+    /// core (EF Core's), or null where beginning a transaction already takes it (SQLite's
+    /// <c>BEGIN IMMEDIATE</c>).
+    /// </summary>
+    public string? WriteLockSql => _dialect is PostgresDialect ? PostgresWriteLockSql : null;
+
+    /// <summary>
+    /// Takes a PostgreSQL service database's write lock until the transaction ends: an advisory lock,
+    /// scoped to the database, that every writer of every process takes first.
+    /// </summary>
+    public const string PostgresWriteLockSql = "SELECT pg_advisory_xact_lock(4786389873062504803)";
 
     internal IReadOnlyList<MigrationSet> Migrations { get; }
 
     internal TimeProvider Time { get; }
+
+    internal StorageDialect Dialect => _dialect;
 
     /// <summary>Completes each time a transaction that appended events commits.</summary>
     internal Signal Appended { get; } = new();
 
     internal async Task OpenAsync(CancellationToken ct)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-        var timeout = (int)Math.Ceiling(_options.BusyTimeout.TotalSeconds);
-        var writer = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = FilePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = timeout,
-        }.ToString());
-        await writer.OpenAsync(ct);
-        await using (var pragma = writer.CreateCommand())
-        {
-            var synchronous = _options.Durability == Durability.Full ? "FULL" : "NORMAL";
-            pragma.CommandText = $"""
-                PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = {synchronous};
-                PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds};
-                PRAGMA foreign_keys = ON;
-                """;
-            await pragma.ExecuteNonQueryAsync(ct);
-        }
-
-        _readConnectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = FilePath,
-            Mode = SqliteOpenMode.ReadWrite,
-            Pooling = true,
-            DefaultTimeout = timeout,
-        }.ToString();
-        _writer = writer;
+        await _dialect.OpenAsync(ct);
+        _writer = await _dialect.OpenWriterAsync(ct);
+        _opened = true;
     }
 
+    private bool _opened;
+
     /// <summary>
-    /// Starts a write transaction (<c>BEGIN IMMEDIATE</c>): the caller holds this database's write
-    /// lock until it commits or disposes. Keep it short and never wait on anything slow (a remote
-    /// call, a user) inside it.
+    /// Starts a write transaction that holds this database's write lock until it commits or is
+    /// disposed. Keep it short and never wait on anything slow (a remote call, a user) inside it.
     /// </summary>
     public async Task<ServiceTransaction> BeginAsync(CancellationToken ct = default)
     {
-        var writer = _writer ?? throw new InvalidOperationException($"Database '{Name}' is not open yet: the messaging runtime has not started.");
+        if (!_opened)
+        {
+            throw new InvalidOperationException($"Database '{Name}' is not open yet: the messaging runtime has not started.");
+        }
+
         await _writeLock.WaitAsync(ct);
         try
         {
-            var transaction = writer.BeginTransaction(System.Data.IsolationLevel.Serializable, deferred: false);
+            var writer = await WriterAsync(ct);
+            var transaction = await _dialect.BeginWriteAsync(writer, ct);
             return new ServiceTransaction(this, writer, transaction);
         }
         catch
@@ -100,18 +108,43 @@ public sealed partial class ServiceDatabase : IAsyncDisposable
         }
     }
 
-    /// <summary>Opens a connection for reading; in WAL mode readers never wait for the writer.</summary>
-    public async Task<DbConnection> OpenReadAsync(CancellationToken ct = default)
+    // Under the write lock. A connection lost with the server (a restart, a network blip) is replaced;
+    // the transaction it carried rolled back, and its caller retries.
+    private async Task<DbConnection> WriterAsync(CancellationToken ct)
     {
-        var connectionString = _readConnectionString ?? throw new InvalidOperationException($"Database '{Name}' is not open yet.");
-        var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(ct);
-        return connection;
+        if (_writer is { State: ConnectionState.Open })
+        {
+            return _writer;
+        }
+
+        await DisposeWriterAsync();
+        _writer = await _dialect.OpenWriterAsync(ct);
+        return _writer;
     }
 
-    internal SqliteCommand CachedCommand(string sql)
+    /// <summary>Opens a connection for reading; readers never wait for the writer.</summary>
+    public Task<DbConnection> OpenReadAsync(CancellationToken ct = default)
     {
-        // Only called under the write lock. A reused SqliteCommand keeps its prepared statements.
+        if (!_opened)
+        {
+            throw new InvalidOperationException($"Database '{Name}' is not open yet.");
+        }
+
+        return _dialect.OpenReadAsync(ct);
+    }
+
+    internal DbCommand CachedCommand(string sql)
+    {
+        // Only called under the write lock. On SQLite a reused command keeps its prepared statement.
+        // Npgsql prepares by SQL text on the connection (auto-prepare) and must not see a command's
+        // parameters replaced after it was prepared, so on PostgreSQL each call gets a new command.
+        if (_dialect.Provider == StorageProvider.Postgres)
+        {
+            var fresh = _writer!.CreateCommand();
+            fresh.CommandText = sql;
+            return fresh;
+        }
+
         if (!_commands.TryGetValue(sql, out var command))
         {
             command = _writer!.CreateCommand();
@@ -127,8 +160,7 @@ public sealed partial class ServiceDatabase : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "A callback after a commit failed; the commit stands")]
     internal partial void LogCallbackFailed(Exception error);
 
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    private async Task DisposeWriterAsync()
     {
         foreach (var command in _commands.Values)
         {
@@ -141,7 +173,14 @@ public sealed partial class ServiceDatabase : IAsyncDisposable
             await _writer.DisposeAsync();
             _writer = null;
         }
+    }
 
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await DisposeWriterAsync();
+        await _dialect.DisposeAsync();
+        _opened = false;
         _writeLock.Dispose();
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
+using BoxOffice.Testing;
 
 namespace BoxOffice.Host.Tests.Support;
 
@@ -57,6 +58,11 @@ public sealed partial class HostProcess : IAsyncDisposable
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add(urls);
         info.Environment["BoxOffice__DataDirectory"] = dataDirectory;
+        foreach (var (key, value) in StoreUnderTest.EnvironmentFor(dataDirectory))
+        {
+            info.Environment[key] = value;
+        }
+
         info.Environment["PaymentGateway__Urls"] = "http://127.0.0.1:0";
         info.Environment["Logging__Console__FormatterName"] = "simple";
         foreach (var (key, value) in environment)

@@ -55,6 +55,7 @@ public sealed class TestApp : IAsyncDisposable
         string? environment = null)
     {
         var data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "boxoffice-tests", Guid.NewGuid().ToString("N"));
+        var store = StoreUnderTest.SettingsFor(data);
         var logs = new LogCollector(LogLevel.Information);
         var app = await EmbeddedHost.BuildAsync(environment is null ? [] : ["--environment", environment], builder =>
         {
@@ -72,7 +73,7 @@ public sealed class TestApp : IAsyncDisposable
                 ["RateLimits:RegistrationsPerHourPerAddress"] = "100000",
                 ["RateLimits:LoginsPerMinutePerAddress"] = "100000",
             };
-            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            foreach (var (key, value) in store.Concat(settings ?? new Dictionary<string, string?>()))
             {
                 all[key] = value;
             }
@@ -227,6 +228,7 @@ public sealed class TestApp : IAsyncDisposable
             return;
         }
 
+        StoreUnderTest.Forget(DataDirectory);
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

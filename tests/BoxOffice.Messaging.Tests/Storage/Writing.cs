@@ -11,7 +11,7 @@ public sealed class Writing
     {
         using var dir = new TempDirectory("messaging");
         await using var host = await TestHost.StartAsync(dir.Path, m => m.WithShop());
-        await using var other = new SqliteConnection($"Data Source={host.Shop().FilePath};Pooling=False;Default Timeout=1");
+        await using var other = new SqliteConnection($"Data Source={host.Shop().Location};Pooling=False;Default Timeout=1");
         await other.OpenAsync(TestContext.Current.CancellationToken);
         await using (var noWait = other.CreateCommand())
         {
