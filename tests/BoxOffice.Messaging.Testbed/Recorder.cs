@@ -35,7 +35,7 @@ internal static class Recorder
             .ExecuteNonQueryAsync(ct);
         await context.Command("""
                 INSERT INTO totals (consumer, count, sum) VALUES (@consumer, 1, @n)
-                ON CONFLICT (consumer) DO UPDATE SET count = count + 1, sum = sum + excluded.sum
+                ON CONFLICT (consumer) DO UPDATE SET count = totals.count + 1, sum = totals.sum + excluded.sum
                 """)
             .With("@consumer", context.Consumer).With("@n", n ?? 0).ExecuteNonQueryAsync(ct);
     }

@@ -36,9 +36,10 @@ public static class StoreUnderTest
     /// Skips the current test with a clear message when its store is PostgreSQL and no server is
     /// reachable on a laptop; under <c>CI=true</c> a missing server fails the test instead.
     /// </summary>
-    public static void RequireServer()
+    /// <param name="postgres">Whether the test needs PostgreSQL; the assembly's store unless given.</param>
+    public static void RequireServer(bool? postgres = null)
     {
-        if (!IsPostgres || Unavailable.Value is not { } why)
+        if (!(postgres ?? IsPostgres) || Unavailable.Value is not { } why)
         {
             return;
         }
@@ -72,14 +73,16 @@ public static class StoreUnderTest
     /// (configuration keys: <c>BoxOffice:Storage</c>, <c>ConnectionStrings:Postgres</c>, <c>BoxOffice:DatabasePrefix</c>);
     /// empty on SQLite.
     /// </summary>
-    public static IReadOnlyDictionary<string, string?> SettingsFor(string dataDirectory)
+    /// <param name="dataDirectory">The host's data folder.</param>
+    /// <param name="postgres">Whether to use PostgreSQL; the assembly's store unless given.</param>
+    public static IReadOnlyDictionary<string, string?> SettingsFor(string dataDirectory, bool? postgres = null)
     {
-        if (!IsPostgres)
+        if (!(postgres ?? IsPostgres))
         {
             return new Dictionary<string, string?>();
         }
 
-        RequireServer();
+        RequireServer(postgres: true);
         var prefix = PrefixFor(dataDirectory);
         Created.TryAdd(prefix, 0);
         return new Dictionary<string, string?>
@@ -93,22 +96,36 @@ public static class StoreUnderTest
     }
 
     /// <summary>The same settings as environment variables, for a host started as a child process.</summary>
-    public static IReadOnlyDictionary<string, string> EnvironmentFor(string dataDirectory) =>
-        SettingsFor(dataDirectory).ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value ?? "", StringComparer.Ordinal);
+    public static IReadOnlyDictionary<string, string> EnvironmentFor(string dataDirectory, bool? postgres = null) =>
+        SettingsFor(dataDirectory, postgres).ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value ?? "", StringComparer.Ordinal);
 
     /// <summary>Drops the databases of a data folder's hosts (nothing on SQLite: the files go with the folder).</summary>
     public static void Forget(string dataDirectory)
     {
-        if (!IsPostgres || Unavailable.Value is not null)
+        var prefix = PrefixFor(dataDirectory);
+        if (!Created.ContainsKey(prefix) || Unavailable.Value is not null)
         {
             return;
         }
 
-        var prefix = PrefixFor(dataDirectory);
+        prefix = PrefixFor(dataDirectory);
         if (Created.TryRemove(prefix, out _))
         {
             Drop(prefix);
         }
+    }
+
+    /// <summary>
+    /// Opens a read connection to one service database of a data folder's hosts, on the store
+    /// <paramref name="postgres"/> says (the assembly's unless given), for checks from outside the host.
+    /// </summary>
+    public static async Task<System.Data.Common.DbConnection> OpenAsync(string dataDirectory, string database, bool? postgres = null)
+    {
+        System.Data.Common.DbConnection connection = postgres ?? IsPostgres
+            ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server) { Database = PrefixFor(dataDirectory) + "_" + database, Pooling = false }.ConnectionString)
+            : new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dataDirectory, database + ".db")};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        return connection;
     }
 
     private static string Server => Environment.GetEnvironmentVariable(ServerVariable) ?? "";

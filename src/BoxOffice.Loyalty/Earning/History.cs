@@ -17,7 +17,7 @@ internal static class History
             .ExecuteNonQueryAsync(ct);
         await context.Command("""
                 INSERT INTO balances (user_id, points) VALUES (@user, @points)
-                ON CONFLICT (user_id) DO UPDATE SET points = points + excluded.points
+                ON CONFLICT (user_id) DO UPDATE SET points = balances.points + excluded.points
                 """)
             .With("@user", userId.ToString()).With("@points", points).ExecuteNonQueryAsync(ct);
     }

@@ -31,7 +31,7 @@ internal sealed class RecordPurchase : IEventHandler<TicketsAcquired>
 
         await context.Command("""
                 INSERT INTO event_buyers (user_id, event_id, tickets) VALUES (@user, @event, @quantity)
-                ON CONFLICT (user_id, event_id) DO UPDATE SET tickets = tickets + excluded.tickets
+                ON CONFLICT (user_id, event_id) DO UPDATE SET tickets = event_buyers.tickets + excluded.tickets
                 """)
             .With("@user", acquired.UserId.ToString("D")).With("@event", acquired.EventId.ToString("D")).With("@quantity", acquired.Quantity)
             .ExecuteNonQueryAsync(cancellationToken);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using BoxOffice.Testing;
-using Microsoft.Data.Sqlite;
 
 namespace BoxOffice.Messaging.Tests.Consuming;
 
@@ -9,11 +8,16 @@ public sealed class SurvivingKillNine
 {
     private const int Total = 10_000;
 
-    [Fact]
-    public async Task Every_event_is_applied_exactly_once_by_every_consumer_through_repeated_SIGKILLs()
+    [Theory]
+    [InlineData("SQLite")]
+    [InlineData("PostgreSQL")]
+    public async Task Every_event_is_applied_exactly_once_by_every_consumer_through_repeated_SIGKILLs(string store)
     {
         var ct = TestContext.Current.CancellationToken;
+        var postgres = store == "PostgreSQL";
+        StoreUnderTest.RequireServer(postgres);
         using var dir = new TempDirectory("messaging");
+        var environment = StoreUnderTest.EnvironmentFor(dir.Path, postgres);
         var seed = Environment.TickCount;
         var random = new Random(seed);
         TestContext.Current.TestOutputHelper?.WriteLine($"random seed {seed}");
@@ -21,7 +25,7 @@ public sealed class SurvivingKillNine
         var kills = 0;
         for (var run = 0; run < 12 && kills < 6; run++)
         {
-            using var testbed = Testbed.Start(dir.Path);
+            using var testbed = Testbed.Start(dir.Path, environment);
             await testbed.ReadyAsync(ct);
             await Task.Delay(random.Next(50, 600), ct);
             if (testbed.HasExited)
@@ -35,7 +39,7 @@ public sealed class SurvivingKillNine
 
         kills.ShouldBeGreaterThanOrEqualTo(5, "the child finished before it was killed five times");
 
-        using (var last = Testbed.Start(dir.Path))
+        using (var last = Testbed.Start(dir.Path, environment))
         {
             var exitCode = await last.ExitAsync(TimeSpan.FromMinutes(3), ct);
             exitCode.ShouldBe(0, last.Output);
@@ -45,27 +49,26 @@ public sealed class SurvivingKillNine
         // Checked from the consumers' own state: one row per applied event, no key forbids duplicates.
         foreach (var consumer in new[] { "alpha", "beta" })
         {
-            var counted = await QueryAsync(dir.Path, consumer,
+            var counted = await QueryAsync(dir.Path, postgres, consumer,
                 "SELECT COUNT(*), COUNT(DISTINCT n), MIN(n), MAX(n), COUNT(DISTINCT event_id) FROM applied WHERE type = 'shop.counted.v1'");
             counted.ShouldBe([Total, Total, 1, Total, Total], consumer);
-            var totals = await QueryAsync(dir.Path, consumer, "SELECT count, sum FROM totals");
+            var totals = await QueryAsync(dir.Path, postgres, consumer, "SELECT count, sum FROM totals");
             var expectedCount = consumer == "alpha" ? Total + (Total / 10) : Total;
             totals.ShouldBe([expectedCount, (long)Total * (Total + 1) / 2], consumer);
         }
 
-        (await QueryAsync(dir.Path, "alpha", "SELECT COUNT(*), COUNT(DISTINCT key) FROM applied WHERE type = 'shop.noted.v1'")).ShouldBe([Total / 10, Total / 10]);
-        (await QueryAsync(dir.Path, "beta", "SELECT COUNT(*) FROM applied WHERE type <> 'shop.counted.v1'")).ShouldBe([0]);
+        (await QueryAsync(dir.Path, postgres, "alpha", "SELECT COUNT(*), COUNT(DISTINCT key) FROM applied WHERE type = 'shop.noted.v1'")).ShouldBe([Total / 10, Total / 10]);
+        (await QueryAsync(dir.Path, postgres, "beta", "SELECT COUNT(*) FROM applied WHERE type <> 'shop.counted.v1'")).ShouldBe([0]);
 
         // The producer published each number once, and its log is gap-free.
-        var log = await QueryAsync(dir.Path, "shop", "SELECT COUNT(*), MIN(seq), MAX(seq), (SELECT last_seq FROM event_log_head) FROM event_log");
+        var log = await QueryAsync(dir.Path, postgres, "shop", "SELECT COUNT(*), MIN(seq), MAX(seq), (SELECT last_seq FROM event_log_head) FROM event_log");
         log.ShouldBe([Total + (Total / 10), 1, Total + (Total / 10), Total + (Total / 10)]);
-        (await QueryAsync(dir.Path, "shop", "SELECT count FROM produced")).ShouldBe([Total]);
+        (await QueryAsync(dir.Path, postgres, "shop", "SELECT count FROM produced")).ShouldBe([Total]);
     }
 
-    private static async Task<long[]> QueryAsync(string directory, string database, string sql)
+    private static async Task<long[]> QueryAsync(string directory, bool postgres, string database, string sql)
     {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(directory, database + ".db")};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
+        await using var connection = await StoreUnderTest.OpenAsync(directory, database, postgres);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await using var reader = await command.ExecuteReaderAsync();
@@ -95,7 +98,7 @@ public sealed class SurvivingKillNine
             }
         }
 
-        public static Testbed Start(string directory)
+        public static Testbed Start(string directory, IReadOnlyDictionary<string, string> environment)
         {
             var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
             var program = Path.Combine(AppContext.BaseDirectory, "BoxOffice.Messaging.Testbed.dll");
@@ -105,6 +108,11 @@ public sealed class SurvivingKillNine
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
+            foreach (var (key, value) in environment)
+            {
+                info.Environment[key] = value;
+            }
+
             foreach (var arg in new[] { program, directory, Total.ToString(CultureInfo.InvariantCulture), "20", "5" })
             {
                 info.ArgumentList.Add(arg);
