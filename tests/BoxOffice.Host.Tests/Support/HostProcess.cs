@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
+using BoxOffice.Testing;
 
 namespace BoxOffice.Host.Tests.Support;
 
@@ -56,7 +57,12 @@ public sealed partial class HostProcess : IAsyncDisposable
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "BoxOffice.Host.dll"));
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add(urls);
-        info.Environment["BoxOffice__DataDirectory"] = dataDirectory;
+        // The same storage as the in-process hosts, as environment variables (BoxOffice__DataDirectory …).
+        foreach (var (key, value) in TestStorage.Settings(dataDirectory))
+        {
+            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         info.Environment["PaymentGateway__Urls"] = "http://127.0.0.1:0";
         info.Environment["Logging__Console__FormatterName"] = "simple";
         foreach (var (key, value) in environment)
