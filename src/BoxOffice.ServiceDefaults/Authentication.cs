@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -102,7 +103,8 @@ public static class AuthenticationSetup
     /// <summary>
     /// Adds JWT bearer authentication (HMAC-SHA256, issuer and audience <c>boxoffice</c>, no claim
     /// renaming) and authorization, with the signing key from <c>Auth:SigningKey</c> or, embedded,
-    /// from <c>{data directory}/auth-signing.key</c>, created on first start.
+    /// from <c>{data directory}/auth-signing.key</c>, created on first start; and the
+    /// <see cref="TokenIssuer"/> that mints tokens with that key.
     /// </summary>
     public static IServiceCollection AddBoxOfficeAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
@@ -115,6 +117,8 @@ public static class AuthenticationSetup
             var dataDirectory = DataFolder.Resolve(configuration, environment);
             return new TokenSigning(new SymmetricSecurityKey(LoadKey(options, dataDirectory, sp.GetRequiredService<ILoggerFactory>())), options);
         });
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<TokenIssuer>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<TokenSigning>((jwt, signing) =>

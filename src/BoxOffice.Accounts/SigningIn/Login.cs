@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using BoxOffice.Accounts.Registration;
 using BoxOffice.Accounts.Storage;
 using BoxOffice.ServiceDefaults;
@@ -7,8 +6,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace BoxOffice.Accounts.SigningIn;
 
@@ -21,8 +18,6 @@ internal sealed record AccessTokenResponse(string AccessToken, string TokenType,
 internal static class Login
 {
     public const string Route = "/api/accounts/login";
-
-    private static readonly JsonWebTokenHandler Tokens = new();
 
     // Verified against when the address is unknown, so that answer takes as long as a wrong password.
     private static readonly string DecoyHash = new PasswordHasher<Account>().HashPassword(new Account(), Guid.NewGuid().ToString());
@@ -38,34 +33,15 @@ internal static class Login
             .ProducesProblems(StatusCodes.Status401Unauthorized, "invalid-credentials")
             .ProducesProblems(StatusCodes.Status429TooManyRequests, "too-many-attempts");
 
-    /// <summary>A signed access token for <paramref name="account"/> with its roles.</summary>
-    public static AccessTokenResponse IssueToken(Account account, IEnumerable<string> roles, TokenSigning signing, TimeProvider time)
+    /// <summary>The token response for <paramref name="account"/> with its roles, minted by the one issuer.</summary>
+    private static AccessTokenResponse IssueToken(Account account, IEnumerable<string> roles, TokenIssuer tokens)
     {
-        var now = time.GetUtcNow().UtcDateTime;
-        List<Claim> claims =
-        [
-            new(BoxOfficeClaims.Subject, account.Id.ToString("D", CultureInfo.InvariantCulture)),
-            new(BoxOfficeClaims.Email, account.Email!),
-            new(BoxOfficeClaims.Name, account.DisplayName),
-            new(BoxOfficeClaims.BirthDate, account.BirthDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-            new(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture)),
-            .. roles.Order(StringComparer.Ordinal).Select(role => new Claim(BoxOfficeClaims.Role, role)),
-        ];
-        var token = Tokens.CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = signing.Issuer,
-            Audience = signing.Issuer,
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now + signing.Lifetime,
-            Subject = new ClaimsIdentity(claims),
-            SigningCredentials = signing.Credentials,
-        });
-        return new AccessTokenResponse(token, "Bearer", (int)signing.Lifetime.TotalSeconds);
+        var token = tokens.Issue(new TokenHolder(account.Id, account.Email!, account.DisplayName, account.BirthDate, [.. roles]));
+        return new AccessTokenResponse(token, "Bearer", (int)tokens.Lifetime.TotalSeconds);
     }
 
     private static async Task<IResult> HandleAsync(
-        HttpContext http, UserManager<Account> users, LoginThrottle throttle, TokenSigning signing, TimeProvider time)
+        HttpContext http, UserManager<Account> users, LoginThrottle throttle, TokenIssuer tokens)
     {
         var ct = http.RequestAborted;
         var (request, problem) = await JsonBody.ReadAsync(http.Request, AccountsJson.Default.LoginRequest, AccountsJson.MaxBodyBytes);
@@ -117,7 +93,7 @@ internal static class Login
         }
 
         await throttle.ForgiveAsync(key, client, ct);
-        return TypedResults.Ok(IssueToken(account!, await users.GetRolesAsync(account!), signing, time));
+        return TypedResults.Ok(IssueToken(account!, await users.GetRolesAsync(account!), tokens));
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using BoxOffice.Contracts.Tickets;
+
 namespace BoxOffice.Recommendations.Ranking;
 
 /// <summary>What ranking knows of an event: its published facts and how many buyers it has.</summary>
@@ -175,29 +177,6 @@ internal static class Recommender
         return input.Limit <= 0 ? [] : Popular(Eligible(input, input.Bought.ToHashSet()), input.Limit);
     }
 
-    /// <summary>The buyer is at least <paramref name="minimumAge"/> on the event's date (its UTC calendar day).</summary>
-    public static bool IsOldEnough(DateOnly? birthDate, DateTimeOffset startsAt, int minimumAge)
-    {
-        if (minimumAge <= 0)
-        {
-            return true;
-        }
-
-        if (birthDate is not { } born)
-        {
-            return false;
-        }
-
-        var on = DateOnly.FromDateTime(startsAt.UtcDateTime);
-        var age = on.Year - born.Year;
-        if (on < born.AddYears(age))
-        {
-            age--;
-        }
-
-        return age >= minimumAge;
-    }
-
     private static List<Recommendation> Popular(List<CatalogEvent> eligible, int limit)
     {
         var mostBuyers = eligible.Max(e => e.Buyers);
@@ -213,7 +192,7 @@ internal static class Recommender
         [.. DistinctById(input.Catalog).Values.Where(e =>
             !bought.Contains(e.EventId)
             && e.StartsAt > input.Now
-            && IsOldEnough(input.BirthDate, e.StartsAt, e.MinimumAge))];
+            && AgeRule.IsOldEnough(input.BirthDate, e.StartsAt, e.MinimumAge))];
 
     private static Dictionary<Guid, CatalogEvent> DistinctById(IReadOnlyList<CatalogEvent> catalog)
     {

@@ -1,3 +1,5 @@
+using BoxOffice.Contracts.Tickets;
+
 namespace BoxOffice.Tickets.Reservations;
 
 internal enum ReservationStatus
@@ -93,7 +95,7 @@ internal static class ReservationRules
             return Refusal.SalesClosed;
         }
 
-        if (!IsOldEnough(birthDate, type.EventStartsAt, type.MinimumAge))
+        if (!AgeRule.IsOldEnough(birthDate, type.EventStartsAt, type.MinimumAge))
         {
             return Refusal.AgeRestricted;
         }
@@ -126,29 +128,6 @@ internal static class ReservationRules
         {
             return null;
         }
-    }
-
-    /// <summary>The buyer's age on the event's date (in the event's UTC calendar) is at least the minimum.</summary>
-    public static bool IsOldEnough(DateOnly? birthDate, DateTimeOffset eventStartsAt, int minimumAge)
-    {
-        if (minimumAge <= 0)
-        {
-            return true;
-        }
-
-        if (birthDate is not { } born)
-        {
-            return false;
-        }
-
-        var on = DateOnly.FromDateTime(eventStartsAt.UtcDateTime);
-        var age = on.Year - born.Year;
-        if (on < born.AddYears(age))
-        {
-            age--;
-        }
-
-        return age >= minimumAge;
     }
 
     /// <summary>

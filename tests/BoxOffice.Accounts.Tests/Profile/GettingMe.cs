@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json;
-using BoxOffice.Accounts.SigningIn;
-using BoxOffice.Accounts.Storage;
 using BoxOffice.Accounts.Tests.Support;
 using BoxOffice.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,11 +59,10 @@ public sealed class GettingMe(AccountsFixture accounts) : IClassFixture<Accounts
     public async Task An_expired_token_is_refused_with_401()
     {
         var profile = await accounts.RegisterAsync(AccountsFixture.NewEmail());
-        var account = new Account { Id = profile.GetProperty("id").GetGuid(), Email = profile.GetProperty("email").GetString(), DisplayName = "Old", BirthDate = new DateOnly(1990, 1, 1) };
-        var twoHoursAgo = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-2));
-        var signing = accounts.Host.Services.GetRequiredService<TokenSigning>();
+        var holder = new TokenHolder(profile.GetProperty("id").GetGuid(), profile.GetProperty("email").GetString()!, "Old", new DateOnly(1990, 1, 1), [Roles.Buyer]);
+        var twoHoursAgo = new TokenIssuer(accounts.Host.Services.GetRequiredService<TokenSigning>(), new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-2)));
 
-        using var response = await accounts.GetMeAsync(Login.IssueToken(account, [Roles.Buyer], signing, twoHoursAgo).AccessToken);
+        using var response = await accounts.GetMeAsync(twoHoursAgo.Issue(holder));
 
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }

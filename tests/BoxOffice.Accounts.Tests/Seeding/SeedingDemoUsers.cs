@@ -1,11 +1,9 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using BoxOffice.Accounts.Seeding;
 using BoxOffice.Accounts.Tests.Support;
 using BoxOffice.Messaging.Hosting;
-using BoxOffice.Messaging.Storage;
 using BoxOffice.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -122,10 +120,10 @@ public sealed class SeedingDemoUsers
         hosted.FindIndex(s => s is MessagingRuntime).ShouldBeGreaterThanOrEqualTo(0);
     }
 
-    private static Task<HttpResponseMessage> LoginAsync(AccountsHost host, string email, string password) =>
+    private static Task<HttpResponseMessage> LoginAsync(ModuleHost host, string email, string password) =>
         host.Client.PostAsJsonAsync("/api/accounts/login", new { email, password }, TestContext.Current.CancellationToken);
 
-    private static async Task<JsonWebToken> TokenAsync(AccountsHost host, string email, string password)
+    private static async Task<JsonWebToken> TokenAsync(ModuleHost host, string email, string password)
     {
         using var response = await LoginAsync(host, email, password);
         response.StatusCode.ShouldBe(HttpStatusCode.OK, email);
@@ -133,12 +131,5 @@ public sealed class SeedingDemoUsers
         return new JsonWebTokenHandler().ReadJsonWebToken(body.GetProperty("accessToken").GetString());
     }
 
-    private static async Task<long> CountAsync(AccountsHost host, string sql)
-    {
-        var database = host.Services.GetRequiredKeyedService<ServiceDatabase>("accounts");
-        await using var connection = await database.OpenReadAsync(TestContext.Current.CancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), CultureInfo.InvariantCulture);
-    }
+    private static Task<long> CountAsync(ModuleHost host, string sql) => host.Database("accounts").CountAsync(sql);
 }

@@ -1,25 +1,22 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using BoxOffice.Messaging.Storage;
 using BoxOffice.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace BoxOffice.Accounts.Tests.Support;
 
 /// <summary>One running accounts host shared by the tests of a class; each test uses its own users.</summary>
 public sealed class AccountsFixture : IAsyncLifetime
 {
-    public const string OrganizerPassword = "Organizer-test-7";
+    public const string OrganizerPassword = AccountsHost.OrganizerPassword;
     public const string Password = "correct-horse-1";
 
-    private readonly TempDirectory _directory = new("accounts");
-    private AccountsHost? _host;
+    private ModuleHost? _host;
 
-    internal AccountsHost Host => _host ?? throw new InvalidOperationException("The host has not started.");
+    internal ModuleHost Host => _host ?? throw new InvalidOperationException("The host has not started.");
 
     public HttpClient Client => Host.Client;
 
-    public async ValueTask InitializeAsync() => _host = await AccountsHost.BuildAndStartAsync(_directory.Path);
+    public async ValueTask InitializeAsync() => _host = await ModuleHost.StartAsync(AccountsHost.Options());
 
     public async ValueTask DisposeAsync()
     {
@@ -27,8 +24,6 @@ public sealed class AccountsFixture : IAsyncLifetime
         {
             await _host.DisposeAsync();
         }
-
-        _directory.Dispose();
     }
 
     /// <summary>An address no other test uses.</summary>
@@ -57,46 +52,14 @@ public sealed class AccountsFixture : IAsyncLifetime
     }
 
     /// <summary>How many users the database holds with this address (0 or 1).</summary>
-    public async Task<long> UsersWithEmailAsync(string email)
-    {
-        var database = Host.Services.GetRequiredKeyedService<ServiceDatabase>("accounts");
-        await using var connection = await database.OpenReadAsync(TestContext.Current.CancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM AspNetUsers WHERE NormalizedEmail = upper($email)";
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "$email";
-        parameter.Value = email.Trim();
-        command.Parameters.Add(parameter);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public Task<long> UsersWithEmailAsync(string email) =>
+        Host.Database("accounts").CountAsync("SELECT COUNT(*) FROM AspNetUsers WHERE NormalizedEmail = upper(@email)", ("@email", email.Trim()));
 
     /// <summary>Sends <paramref name="body"/> as JSON with <paramref name="method"/>, with the token if any.</summary>
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, object? body = null) =>
+        Host.SendAsync(method, path, token, body);
 
-        if (token is not null)
-        {
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return await Client.SendAsync(request, TestContext.Current.CancellationToken);
-    }
-
-    public async Task<HttpResponseMessage> GetMeAsync(string? token)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/me");
-        if (token is not null)
-        {
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return await Client.SendAsync(request, TestContext.Current.CancellationToken);
-    }
+    public Task<HttpResponseMessage> GetMeAsync(string? token) => Host.SendAsync(HttpMethod.Get, "/api/me", token);
 }
 
 internal static class Problem

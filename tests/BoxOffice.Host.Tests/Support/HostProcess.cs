@@ -57,10 +57,10 @@ public sealed partial class HostProcess : IAsyncDisposable
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "BoxOffice.Host.dll"));
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add(urls);
-        info.Environment["BoxOffice__DataDirectory"] = dataDirectory;
-        foreach (var (key, value) in StoreUnderTest.EnvironmentFor(dataDirectory))
+        // The same storage as the in-process hosts, as environment variables (BoxOffice__DataDirectory …).
+        foreach (var (key, value) in TestStorage.Settings(dataDirectory))
         {
-            info.Environment[key] = value;
+            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
         info.Environment["PaymentGateway__Urls"] = "http://127.0.0.1:0";

@@ -22,15 +22,15 @@ public sealed class TestApp : IAsyncDisposable
     public const string OrganizerPassword = "Organizer-test-1";
 
     private readonly WebApplication _app;
-    private readonly bool _keepData;
+    private readonly TempDirectory? _folder;
 
-    private TestApp(WebApplication app, string data, Uri address, bool keepData, LogCollector logs)
+    private TestApp(WebApplication app, string data, Uri address, TempDirectory? folder, LogCollector logs)
     {
         _app = app;
         Logs = logs;
         DataDirectory = data;
         Address = address;
-        _keepData = keepData;
+        _folder = folder;
     }
 
     public string DataDirectory { get; }
@@ -54,16 +54,43 @@ public sealed class TestApp : IAsyncDisposable
         IDictionary<string, string?>? settings = null, TimeProvider? time = null, string? dataDirectory = null, Action<WebApplicationBuilder>? configure = null,
         string? environment = null)
     {
-        var data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "boxoffice-tests", Guid.NewGuid().ToString("N"));
-        var store = StoreUnderTest.SettingsFor(data);
+        var folder = dataDirectory is null ? new TempDirectory("host") : null;
+        var data = dataDirectory ?? folder!.Path;
         var logs = new LogCollector(LogLevel.Information);
-        var app = await EmbeddedHost.BuildAsync(environment is null ? [] : ["--environment", environment], builder =>
+        WebApplication app;
+        try
+        {
+            app = await BuildAsync(data, settings, time, configure, environment, logs);
+        }
+        catch
+        {
+            folder?.Dispose();
+            throw;
+        }
+
+        try
+        {
+            await app.StartAsync(TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            // A host refused at start still owns its gateway simulator and files: let them go.
+            await app.DisposeAsync();
+            folder?.Dispose();
+            throw;
+        }
+
+        return new TestApp(app, data, new Uri(app.Urls.First()), folder, logs);
+    }
+
+    private static Task<WebApplication> BuildAsync(
+        string data, IDictionary<string, string?>? settings, TimeProvider? time, Action<WebApplicationBuilder>? configure, string? environment, LogCollector logs) =>
+        EmbeddedHost.BuildAsync(environment is null ? [] : ["--environment", environment], builder =>
         {
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders().AddSimpleConsole().AddProvider(logs).SetMinimumLevel(LogLevel.Warning);
-            var all = new Dictionary<string, string?>
+            var defaults = new Dictionary<string, string?>
             {
-                ["BoxOffice:DataDirectory"] = data,
                 ["PaymentGateway:Urls"] = "http://127.0.0.1:0",
                 ["PaymentGateway:LatencyMedianMs"] = "0",
                 ["PaymentGateway:LatencyP99Ms"] = "0",
@@ -73,12 +100,7 @@ public sealed class TestApp : IAsyncDisposable
                 ["RateLimits:RegistrationsPerHourPerAddress"] = "100000",
                 ["RateLimits:LoginsPerMinutePerAddress"] = "100000",
             };
-            foreach (var (key, value) in store.Concat(settings ?? new Dictionary<string, string?>()))
-            {
-                all[key] = value;
-            }
-
-            builder.Configuration.AddInMemoryCollection(all);
+            builder.Configuration.AddInMemoryCollection(TestStorage.HostConfiguration(data, defaults, settings));
             if (time is not null)
             {
                 builder.Services.AddSingleton(time);
@@ -86,19 +108,6 @@ public sealed class TestApp : IAsyncDisposable
 
             configure?.Invoke(builder);
         });
-        try
-        {
-            await app.StartAsync(TestContext.Current.CancellationToken);
-        }
-        catch
-        {
-            // A host refused at start still owns its gateway simulator and files: let them go.
-            await app.DisposeAsync();
-            throw;
-        }
-
-        return new TestApp(app, data, new Uri(app.Urls.First()), keepData: dataDirectory is not null, logs);
-    }
 
     public HttpClient Client(string? token = null)
     {
@@ -179,19 +188,12 @@ public sealed class TestApp : IAsyncDisposable
     }
 
     /// <summary>One value read from a service's own database (<c>tickets</c>, <c>payments</c> …), as the test's evidence.</summary>
-    public async Task<object?> ScalarAsync(string database, string sql)
-    {
-        var service = Services.GetRequiredKeyedService<BoxOffice.Messaging.Storage.ServiceDatabase>(database);
-        await using var connection = await service.OpenReadAsync(TestContext.Current.CancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        var value = await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
-        return value is DBNull ? null : value;
-    }
+    public Task<object?> ScalarAsync(string database, string sql) =>
+        Services.GetRequiredKeyedService<BoxOffice.Messaging.Storage.ServiceDatabase>(database).ScalarAsync(sql);
 
     /// <summary>A <c>SELECT COUNT(*)</c> in a service's own database.</summary>
-    public async Task<long> CountAsync(string database, string sql) =>
-        Convert.ToInt64(await ScalarAsync(database, sql), System.Globalization.CultureInfo.InvariantCulture);
+    public Task<long> CountAsync(string database, string sql) =>
+        Services.GetRequiredKeyedService<BoxOffice.Messaging.Storage.ServiceDatabase>(database).CountAsync(sql);
 
     /// <summary>Waits, through the operators' API, until every subscription of a consumer has reached its log's head.</summary>
     public static async Task CaughtUpAsync(HttpClient organizer, string consumer)
@@ -223,19 +225,6 @@ public sealed class TestApp : IAsyncDisposable
     {
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
-        if (_keepData)
-        {
-            return;
-        }
-
-        StoreUnderTest.Forget(DataDirectory);
-        try
-        {
-            Directory.Delete(DataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // The OS cleans its temp folder anyway.
-        }
+        _folder?.Dispose();
     }
 }

@@ -1,81 +1,69 @@
-using System.Globalization;
-using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using BoxOffice.Contracts;
-using BoxOffice.Messaging.Hosting;
 using BoxOffice.Messaging.Storage;
 using BoxOffice.ServiceDefaults;
 using BoxOffice.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace BoxOffice.Notifications.Tests.Support;
 
 /// <summary>
-/// A host wired like production on loopback: the accounts, tickets and payments logs (standing in
-/// for those services) and the Notifications module, on SQLite files in a folder of the test's own.
+/// The Notifications module on the shared <see cref="ModuleHost"/>, with the accounts, tickets and
+/// payments logs standing in for those services, on SQLite files in a folder of the test's own.
 /// </summary>
 internal sealed class NotificationsWorld : IAsyncDisposable
 {
-    private static readonly string SigningKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    private readonly ModuleHost _host;
 
-    private readonly TempDirectory _dir = new("notifications");
-    private readonly Dictionary<string, string?> _settings;
-    private WebApplication? _app;
+    private NotificationsWorld(ModuleHost host) => _host = host;
 
-    private NotificationsWorld(Dictionary<string, string?> settings) => _settings = settings;
+    public HttpClient Http => _host.Client;
 
-    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+    public Uri BaseUrl => _host.BaseUrl;
 
-    public Uri BaseUrl { get; private set; } = null!;
+    public string MailDirectory => Path.Combine(_host.DataDirectory, "mail");
 
-    public string MailDirectory => Path.Combine(_dir.Path, "boxoffice", "mail");
-
-    public IServiceProvider Services => _app!.Services;
+    public IServiceProvider Services => _host.Services;
 
     /// <param name="settings">Notifications settings, without the section prefix (for example <c>Smtp:Host</c>).</param>
     public static async Task<NotificationsWorld> StartAsync(Dictionary<string, string?>? settings = null)
     {
-        var world = new NotificationsWorld(settings ?? []);
-        await world.StartHostAsync();
-        return world;
+        var all = new Dictionary<string, string?>
+        {
+            // Short waits between attempts keep the retrying tests quick; the backoff itself is tested without a host.
+            ["Notifications:RetryDelay"] = "00:00:00.050",
+            ["Notifications:MaxRetryDelay"] = "00:00:00.200",
+            // Transient SMTP failures are expected in some tests; they log a warning each.
+            ["Logging:LogLevel:BoxOffice.Notifications.Mail.MailSender"] = "Error",
+        };
+        foreach (var (key, value) in settings ?? [])
+        {
+            all["Notifications:" + key] = value;
+        }
+
+        return new NotificationsWorld(await ModuleHost.StartAsync(new ModuleHostOptions
+        {
+            Module = "notifications",
+            Upstream = ["accounts", "tickets", "payments"],
+            Add = (messaging, configuration) => messaging.AddNotifications(configuration),
+            Map = app => app.MapNotifications(),
+            Settings = all,
+        }));
     }
 
     /// <summary>Stops the host and starts a new one on the same database files and mail folder.</summary>
-    public async Task RestartAsync()
-    {
-        await _app!.StopAsync(TestContext.Current.CancellationToken);
-        await _app.DisposeAsync();
-        _app = null;
-        await StartHostAsync();
-    }
+    public Task RestartAsync() => _host.RestartAsync();
 
-    public ServiceDatabase Database(string name) => Services.GetRequiredKeyedService<ServiceDatabase>(name);
+    public ServiceDatabase Database(string name) => _host.Database(name);
 
     /// <summary>Publishes an event to its producer's log as that service would.</summary>
-    public async Task PublishAsync<T>(T @event) where T : IEvent<T>
-    {
-        await using var tx = await Database(EventEnvelope.SourceOf(T.WireName)).BeginAsync(TestContext.Current.CancellationToken);
-        tx.Publish(@event);
-        await tx.CommitAsync(TestContext.Current.CancellationToken);
-    }
+    public Task PublishAsync<T>(T @event) where T : IEvent<T> => _host.PublishAsync(@event);
 
-    /// <summary>A signed access token for a buyer.</summary>
+    /// <summary>A signed access token for a buyer, as logging in gives it.</summary>
     public string TokenFor(Buyer buyer) =>
-        TestTokens.Buyer(Services.GetRequiredService<TokenSigning>(), buyer.UserId, buyer.DisplayName, buyer.Email, new DateOnly(1990, 1, 1));
+        _host.Token(new TokenHolder(buyer.UserId, buyer.Email, buyer.DisplayName, new DateOnly(1990, 1, 1), [Roles.Buyer]));
 
-    public HttpRequestMessage Get(string path, Buyer? buyer)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUrl, path));
-        if (buyer is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TokenFor(buyer));
-        }
-
-        return request;
-    }
+    public HttpRequestMessage Get(string path, Buyer? buyer) =>
+        _host.Request(HttpMethod.Get, path, buyer is null ? null : TokenFor(buyer));
 
     /// <summary>The notifications database's rows, as a test sees them.</summary>
     public async Task<List<MailRow>> MailsAsync()
@@ -98,62 +86,12 @@ internal sealed class NotificationsWorld : IAsyncDisposable
         return rows;
     }
 
-    public async Task<long> FeedCountAsync()
-    {
-        await using var connection = await Database("notifications").OpenReadAsync(TestContext.Current.CancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM feed";
-        return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), CultureInfo.InvariantCulture);
-    }
+    public Task<long> FeedCountAsync() => Database("notifications").CountAsync("SELECT COUNT(*) FROM feed");
 
     public string[] EmlFiles() =>
         Directory.Exists(MailDirectory) ? Directory.GetFiles(MailDirectory, "*.eml") : [];
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.StopAsync(CancellationToken.None);
-            await _app.DisposeAsync();
-        }
-
-        Http.Dispose();
-        _dir.Dispose();
-    }
-
-    private async Task StartHostAsync()
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration["BoxOffice:DataDirectory"] = Path.Combine(_dir.Path, "boxoffice");
-        builder.Configuration["Auth:SigningKey"] = SigningKey;
-        // Short waits between attempts keep the retrying tests quick; the backoff itself is tested without a host.
-        builder.Configuration["Notifications:RetryDelay"] = "00:00:00.050";
-        builder.Configuration["Notifications:MaxRetryDelay"] = "00:00:00.200";
-        foreach (var (key, value) in _settings)
-        {
-            builder.Configuration["Notifications:" + key] = value;
-        }
-
-        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
-        // Transient SMTP failures are expected in some tests; they log a warning each.
-        builder.Configuration["Logging:LogLevel:BoxOffice.Notifications.Mail.MailSender"] = "Error";
-        builder.Logging.ClearProviders().AddSimpleConsole();
-        builder.Services
-            .AddMessaging(builder.Configuration)
-            .AddDatabase("accounts")
-            .AddDatabase("tickets")
-            .AddDatabase("payments")
-            .AddNotifications(builder.Configuration);
-        builder.Services.AddBoxOfficeAuthentication(builder.Configuration);
-        var app = builder.Build();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.MapNotifications();
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        _app = app;
-        BaseUrl = new Uri(app.Urls.First());
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }
 
 internal sealed record Buyer(Guid UserId, string Email, string DisplayName);

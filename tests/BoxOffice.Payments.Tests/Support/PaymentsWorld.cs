@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Json;
 using BoxOffice.Contracts;
-using BoxOffice.Messaging.Hosting;
 using BoxOffice.Messaging.Storage;
 using BoxOffice.PaymentGateway;
 using BoxOffice.Testing;
@@ -15,9 +14,9 @@ using Microsoft.Extensions.Logging;
 namespace BoxOffice.Payments.Tests.Support;
 
 /// <summary>
-/// Real everything on loopback: the gateway simulator and a host running the Payments module
-/// (with a "tickets" database standing in for the Tickets service's log), on SQLite files in a
-/// folder of the test's own.
+/// Real everything on loopback: the gateway simulator and the Payments module on the shared
+/// <see cref="ModuleHost"/> (with a "tickets" database standing in for the Tickets service's log),
+/// on SQLite files in a folder of the test's own.
 /// </summary>
 internal sealed class PaymentsWorld : IAsyncDisposable
 {
@@ -25,33 +24,47 @@ internal sealed class PaymentsWorld : IAsyncDisposable
     public const string WebhookSecret = "whsec_payments_world_test_secret";
 
     private readonly TempDirectory _dir = new("payments");
-    private readonly Dictionary<string, string?> _paymentsSettings;
     private WebApplication? _gateway;
-    private WebApplication? _payments;
+    private ModuleHost? _payments;
 
-    private PaymentsWorld(Dictionary<string, string?> paymentsSettings) => _paymentsSettings = paymentsSettings;
+    private PaymentsWorld()
+    {
+    }
 
-    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+    public HttpClient Http => Payments.Client;
 
     public Uri GatewayUrl { get; private set; } = null!;
 
-    public Uri PaymentsUrl { get; private set; } = null!;
+    public Uri PaymentsUrl => Payments.BaseUrl;
 
     public Uri WebhookUrl => new(PaymentsUrl, "/api/payments/webhook");
 
     /// <summary>Every webhook the payments host received: its signature header and raw body.</summary>
     public ConcurrentQueue<(string Signature, byte[] Body)> Webhooks { get; } = new();
 
-    public IServiceProvider PaymentsServices => _payments!.Services;
+    public IServiceProvider PaymentsServices => Payments.Services;
 
+    private ModuleHost Payments => _payments ?? throw new InvalidOperationException("Payments is not running.");
+
+    /// <param name="gateway">Gateway settings, without the section prefix.</param>
+    /// <param name="payments">Payments settings, without the section prefix.</param>
     public static async Task<PaymentsWorld> StartAsync(
         Dictionary<string, string?>? gateway = null,
         Dictionary<string, string?>? payments = null)
     {
-        var world = new PaymentsWorld(payments ?? []);
-        await world.StartGatewayAsync(gateway ?? [], port: 0);
-        await world.StartPaymentsAsync();
-        return world;
+        var world = new PaymentsWorld();
+        try
+        {
+            await world.StartGatewayAsync(gateway ?? [], port: 0);
+            world._payments = await ModuleHost.StartAsync(world.PaymentsHost(payments ?? []));
+            world.DeliverWebhooks();
+            return world;
+        }
+        catch
+        {
+            await world.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>
@@ -63,26 +76,20 @@ internal sealed class PaymentsWorld : IAsyncDisposable
         await _gateway!.StopAsync(TestContext.Current.CancellationToken);
         await _gateway.DisposeAsync();
         await StartGatewayAsync(settings, GatewayUrl.Port);
+        DeliverWebhooks();
     }
 
     /// <summary>Stops the payments host and starts a new one on the same database files.</summary>
     public async Task RestartPaymentsAsync(Action? whileStopped = null)
     {
-        await _payments!.StopAsync(TestContext.Current.CancellationToken);
-        await _payments.DisposeAsync();
-        whileStopped?.Invoke();
-        await StartPaymentsAsync();
+        await Payments.RestartAsync(whileStopped);
+        DeliverWebhooks();
     }
 
-    public ServiceDatabase Database(string name) => _payments!.Services.GetRequiredKeyedService<ServiceDatabase>(name);
+    public ServiceDatabase Database(string name) => Payments.Database(name);
 
     /// <summary>Publishes an event to the tickets log as the Tickets service would.</summary>
-    public async Task PublishAsync<T>(T @event, Guid reservationId) where T : IEvent<T>
-    {
-        await using var tx = await Database("tickets").BeginAsync(TestContext.Current.CancellationToken);
-        tx.Publish(@event, correlationId: reservationId);
-        await tx.CommitAsync(TestContext.Current.CancellationToken);
-    }
+    public Task PublishAsync<T>(T @event, Guid reservationId) where T : IEvent<T> => Payments.PublishAsync(@event, reservationId);
 
     /// <summary>The payments log's events of one reservation, in order.</summary>
     public async Task<List<LoggedEvent>> EventsAsync(Guid reservationId)
@@ -134,7 +141,6 @@ internal sealed class PaymentsWorld : IAsyncDisposable
     {
         if (_payments is not null)
         {
-            await _payments.StopAsync(CancellationToken.None);
             await _payments.DisposeAsync();
         }
 
@@ -144,7 +150,6 @@ internal sealed class PaymentsWorld : IAsyncDisposable
             await _gateway.DisposeAsync();
         }
 
-        Http.Dispose();
         _dir.Dispose();
     }
 
@@ -168,53 +173,48 @@ internal sealed class PaymentsWorld : IAsyncDisposable
         await gateway.StartAsync(TestContext.Current.CancellationToken);
         _gateway = gateway;
         GatewayUrl = new Uri(gateway.Urls.First());
-        if (_payments is not null)
-        {
-            gateway.Services.GetRequiredService<WebhookTarget>().Url = WebhookUrl;
-        }
     }
 
-    private async Task StartPaymentsAsync()
+    private ModuleHostOptions PaymentsHost(Dictionary<string, string?> payments)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration["BoxOffice:DataDirectory"] = Path.Combine(_dir.Path, "boxoffice");
-        builder.Configuration["Payments:GatewayUrl"] = GatewayUrl.ToString();
-        builder.Configuration["Payments:WebhookSecret"] = WebhookSecret;
-        // Short waits between dispatches keep the retrying tests quick; the policy itself is tested without a host.
-        builder.Configuration["Payments:MaxRetryDelay"] = "00:00:00.500";
-        builder.Configuration["Payments:TokenPrivateKey"] = Scenario.PrivateKeyPem;
-        foreach (var (key, value) in _paymentsSettings)
+        var settings = new Dictionary<string, string?>
         {
-            builder.Configuration["Payments:" + key] = value;
+            ["Payments:GatewayUrl"] = GatewayUrl.ToString(),
+            ["Payments:WebhookSecret"] = WebhookSecret,
+            // Short waits between dispatches keep the retrying tests quick; the policy itself is tested without a host.
+            ["Payments:MaxRetryDelay"] = "00:00:00.500",
+            ["Payments:TokenPrivateKey"] = Scenario.PrivateKeyPem,
+            // Polly logs every retried attempt; the tests look at outcomes instead.
+            ["Logging:LogLevel:Polly"] = "None",
+        };
+        foreach (var (key, value) in payments)
+        {
+            settings["Payments:" + key] = value;
         }
 
-        // Warnings only (an appsettings.json may sit in the output folder); Polly logs every
-        // retried attempt, and the tests look at outcomes instead.
-        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
-        builder.Configuration["Logging:LogLevel:Polly"] = "None";
-        builder.Logging.ClearProviders().AddSimpleConsole();
-        builder.Services.AddMessaging(builder.Configuration).AddDatabase("tickets").AddPayments(builder.Configuration);
-        var app = builder.Build();
-        // Keeps a copy of each webhook as it arrived, so a test can replay exactly what the gateway sent.
-        app.Use(async (context, next) =>
+        return new ModuleHostOptions
         {
-            if (context.Request.Path == "/api/payments/webhook")
+            Module = "payments",
+            Upstream = ["tickets"],
+            Add = (messaging, configuration) => messaging.AddPayments(configuration),
+            Map = app => app.MapPayments(),
+            DataDirectory = Path.Combine(_dir.Path, "boxoffice"),
+            Settings = settings,
+            // Keeps a copy of each webhook as it arrived, so a test can replay exactly what the gateway sent.
+            Pipeline = app => app.Use(async (context, next) =>
             {
-                context.Request.EnableBuffering();
-                using var copy = new MemoryStream();
-                await context.Request.Body.CopyToAsync(copy, context.RequestAborted);
-                context.Request.Body.Position = 0;
-                Webhooks.Enqueue((context.Request.Headers["Gateway-Signature"].ToString(), copy.ToArray()));
-            }
+                if (context.Request.Path == "/api/payments/webhook")
+                {
+                    context.Request.EnableBuffering();
+                    using var copy = new MemoryStream();
+                    await context.Request.Body.CopyToAsync(copy, context.RequestAborted);
+                    context.Request.Body.Position = 0;
+                    Webhooks.Enqueue((context.Request.Headers["Gateway-Signature"].ToString(), copy.ToArray()));
+                }
 
-            await next(context);
-        });
-        app.MapPayments();
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        _payments = app;
-        PaymentsUrl = new Uri(app.Urls.First());
-        _gateway!.Services.GetRequiredService<WebhookTarget>().Url = WebhookUrl;
+                await next(context);
+            }),
+        };
     }
 }
 

@@ -1,95 +1,57 @@
-using System.Net.Http.Headers;
 using BoxOffice.Contracts;
 using BoxOffice.Contracts.Tickets;
-using BoxOffice.Messaging.Hosting;
 using BoxOffice.Messaging.Operations;
 using BoxOffice.Messaging.Storage;
 using BoxOffice.ServiceDefaults;
 using BoxOffice.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace BoxOffice.Recommendations.Tests.Support;
 
 /// <summary>
-/// A host wired like production (messaging with a "tickets" database standing in for the Tickets
-/// service's log, the Recommendations module, bearer authentication) on real Kestrel at
-/// 127.0.0.1:0, with its SQLite files in a folder of the test's own.
+/// The Recommendations module on the shared <see cref="ModuleHost"/>, with a "tickets" database
+/// standing in for the Tickets service's log, on SQLite files in a folder of the test's own.
 /// </summary>
 internal sealed class RecommendationsWorld : IAsyncDisposable
 {
-    // A fixed key, so tokens signed before a restart still validate after it.
-    private static readonly string SigningKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
-    private readonly TempDirectory _dir = new("recommendations");
-    private WebApplication? _app;
+    private readonly ModuleHost _host;
 
-    private RecommendationsWorld()
-    {
-    }
+    private RecommendationsWorld(ModuleHost host) => _host = host;
 
-    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+    public HttpClient Http => _host.Client;
 
-    public Uri BaseUrl { get; private set; } = null!;
+    public Uri BaseUrl => _host.BaseUrl;
 
-    public string DataDirectory => Path.Combine(_dir.Path, "boxoffice");
+    public string DataDirectory => _host.DataDirectory;
 
-    public MessagingAdmin Admin => _app!.Services.GetRequiredService<MessagingAdmin>();
+    public MessagingAdmin Admin => _host.Admin;
 
-    public static async Task<RecommendationsWorld> StartAsync()
-    {
-        var world = new RecommendationsWorld();
-        await world.StartHostAsync();
-        return world;
-    }
+    public static async Task<RecommendationsWorld> StartAsync() =>
+        new(await ModuleHost.StartAsync(new ModuleHostOptions
+        {
+            Module = "recommendations",
+            Upstream = ["tickets"],
+            Add = (messaging, configuration) => messaging.AddRecommendations(configuration),
+            Map = app => app.MapRecommendations(),
+        }));
 
     /// <summary>Stops the host, runs <paramref name="whileStopped"/>, and starts a new one on the same folder.</summary>
-    public async Task RestartAsync(Action? whileStopped = null)
-    {
-        await _app!.StopAsync(TestContext.Current.CancellationToken);
-        await _app.DisposeAsync();
-        _app = null;
-        whileStopped?.Invoke();
-        await StartHostAsync();
-    }
+    public Task RestartAsync(Action? whileStopped = null) => _host.RestartAsync(whileStopped);
 
-    public ServiceDatabase Database(string name) => _app!.Services.GetRequiredKeyedService<ServiceDatabase>(name);
+    public ServiceDatabase Database(string name) => _host.Database(name);
 
     /// <summary>Publishes events to the tickets log, in one transaction, as the Tickets service would.</summary>
-    public async Task PublishAsync<T>(params T[] events) where T : IEvent<T>
-    {
-        await using var tx = await Database("tickets").BeginAsync(TestContext.Current.CancellationToken);
-        foreach (var e in events)
-        {
-            tx.Publish(e);
-        }
-
-        await tx.CommitAsync(TestContext.Current.CancellationToken);
-    }
+    public Task PublishAsync<T>(params T[] events) where T : IEvent<T> => _host.PublishAsync(events);
 
     /// <summary>Waits until the recommendations consumer has applied everything in the tickets log.</summary>
-    public Task CaughtUpAsync() =>
-        Eventually.HoldsAsync(
-            async () => (await Admin.SubscriptionsAsync(TestContext.Current.CancellationToken)).Single(s => s.Consumer == "recommendations"),
-            s => s.Lag == 0 && s.Head > 0,
-            "the recommendations consumer has caught up");
+    public Task CaughtUpAsync() => _host.CaughtUpAsync();
 
-    /// <summary>A token as Accounts signs it: sub, name, email, birthdate, role; issuer and audience from the signing settings.</summary>
+    /// <summary>A token as logging in gives it: sub, name, email, birthdate, role.</summary>
     public string TokenFor(Guid user, DateOnly? birthDate = null) =>
-        TestTokens.Buyer(_app!.Services.GetRequiredService<TokenSigning>(), user, "Buyer", $"{user:N}@example.com", birthDate);
+        _host.Token(new TokenHolder(user, $"{user:N}@example.com", "Buyer", birthDate, [Roles.Buyer]));
 
     /// <summary>GET /api/me/recommendations with the query given, as <paramref name="user"/> (anonymous when null).</summary>
-    public async Task<HttpResponseMessage> GetAsync(Guid? user, string query = "", DateOnly? birthDate = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUrl, "/api/me/recommendations" + query));
-        if (user is { } id)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TokenFor(id, birthDate ?? new DateOnly(1990, 1, 1)));
-        }
-
-        return await Http.SendAsync(request, TestContext.Current.CancellationToken);
-    }
+    public Task<HttpResponseMessage> GetAsync(Guid? user, string query = "", DateOnly? birthDate = null) =>
+        _host.SendAsync(HttpMethod.Get, "/api/me/recommendations" + query, user is { } id ? TokenFor(id, birthDate ?? new DateOnly(1990, 1, 1)) : null);
 
     /// <summary>The raw JSON of a user's recommendations (a 200 is required).</summary>
     public async Task<string> RecommendationsJsonAsync(Guid user, string query = "")
@@ -100,37 +62,7 @@ internal sealed class RecommendationsWorld : IAsyncDisposable
         return body;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.StopAsync(CancellationToken.None);
-            await _app.DisposeAsync();
-        }
-
-        Http.Dispose();
-        _dir.Dispose();
-    }
-
-    private async Task StartHostAsync()
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration["BoxOffice:DataDirectory"] = DataDirectory;
-        builder.Configuration["Auth:SigningKey"] = SigningKey;
-        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
-        builder.Logging.ClearProviders().AddSimpleConsole();
-        builder.Services.AddProblemDetails();
-        builder.Services.AddBoxOfficeAuthentication(builder.Configuration);
-        builder.Services.AddMessaging(builder.Configuration).AddDatabase("tickets").AddRecommendations(builder.Configuration);
-        var app = builder.Build();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.MapRecommendations();
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        _app = app;
-        BaseUrl = new Uri(app.Urls.First());
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }
 
 /// <summary>A small market in the tickets log: the demo catalog's kind of events and who bought what.</summary>

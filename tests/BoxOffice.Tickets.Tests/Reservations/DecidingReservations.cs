@@ -84,7 +84,7 @@ public sealed class DecidingReservations
 
     [Fact]
     public void Events_without_a_minimum_age_admit_anyone() =>
-        ReservationRules.IsOldEnough(null, EventDay, 0).ShouldBeTrue();
+        ReservationRules.CheckReserve(Type(minimumAge: 0), 1, birthDate: null, Nothing, Limits, Now).ShouldBeNull();
 
     [Theory]
     [InlineData("Pending", false, "Acquire")]
