@@ -98,7 +98,7 @@ internal static class PaymentStore
             }
 
             var decision = decide(payment, time.GetUtcNow());
-            if (decision.ToDecision().IsEmpty)
+            if (!decision.Changed && decision.Event is null)
             {
                 return decision;
             }
