@@ -1,6 +1,8 @@
 using BoxOffice.Contracts.Payments;
 using BoxOffice.Contracts.Tickets;
+using BoxOffice.Messaging.Deciding;
 using BoxOffice.Payments.Gateway;
+using BoxOffice.Payments.Storage;
 
 namespace BoxOffice.Payments;
 
@@ -32,8 +34,9 @@ internal enum PaymentStatus
 
 /// <summary>
 /// One payment per reservation and the pure decisions about it: each takes a fact (an event, a
-/// gateway answer, a webhook) and returns the payment after it with the event it causes. The
-/// callers do the I/O; nothing here touches the database, the gateway or the clock.
+/// gateway answer, a webhook) and returns a <see cref="PaymentDecision"/>: the payment after it and
+/// the event it causes, typed. The callers load the payment and let the core write the decision
+/// and publish its event in one transaction; nothing here touches the database, the gateway or the clock.
 /// <c>Attempts</c> counts the gateway calls of the current step (the charge, then the refund or the cancel);
 /// <c>NextAttemptAt</c> is when the dispatcher calls the gateway next, null when nothing is due.
 /// </summary>
@@ -64,12 +67,13 @@ internal sealed record Payment(
     /// event's sealed token as Payments opened it; null when it could not be opened, which fails
     /// the payment (no charge can be made) instead of retrying forever.
     /// </summary>
-    public static Decision Start(TicketsHeld held, string? paymentToken, Guid paymentId, DateTimeOffset now)
+    public static PaymentDecision Start(TicketsHeld held, string? paymentToken, Guid paymentId, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(held);
         var payment = new Payment(paymentId, held.ReservationId, held.UserId, held.Amount, held.Currency, paymentToken ?? string.Empty,
             PaymentStatus.Processing, null, null, null, 0, now, now, now);
-        return paymentToken is null ? payment.Fail(null, TokenUnreadable, now) : new(payment, null);
+        var failed = paymentToken is null ? payment.Fail(null, TokenUnreadable, now) : null;
+        return new PaymentDecision(null, failed?.Payment ?? payment, failed?.Event);
     }
 
     /// <summary>Capped exponential backoff after <paramref name="attempts"/> calls: 1 s, 2 s, 4 s … up to <paramref name="max"/>.</summary>
@@ -91,13 +95,21 @@ internal sealed record Payment(
     public Payment AttemptStarted(DateTimeOffset now, TimeSpan maxDelay) =>
         this with { Attempts = Attempts + 1, NextAttemptAt = now + RetryDelay(Attempts + 1, maxDelay), UpdatedAt = now };
 
+    /// <summary>
+    /// The dispatcher is about to make the call of <paramref name="step"/> (the status it found the
+    /// payment due in): the attempt is recorded (<see cref="AttemptStarted"/>). Unchanged, and no call
+    /// is made, when the payment moved on meanwhile or is no longer due.
+    /// </summary>
+    public PaymentDecision StartAttempt(PaymentStatus step, DateTimeOffset now, TimeSpan maxDelay) =>
+        Status == step && IsDue(now) ? Then(AttemptStarted(now, maxDelay)) : PaymentDecision.Unchanged(this);
+
     /// <summary>The gateway's answer to the charge.</summary>
-    public Decision Charged(ChargeResult result, DateTimeOffset now, TimeSpan maxDelay)
+    public PaymentDecision Charged(ChargeResult result, DateTimeOffset now, TimeSpan maxDelay)
     {
         // A webhook may have settled the payment while the call was under way; it has the last word.
         if (Status != PaymentStatus.Processing)
         {
-            return Decision.Unchanged(this);
+            return PaymentDecision.Unchanged(this);
         }
 
         return result switch
@@ -105,14 +117,14 @@ internal sealed record Payment(
             ChargeResult.Succeeded s => Succeed(s.IntentId, now),
             ChargeResult.Declined d => Fail(d.IntentId, d.Reason, now),
             ChargeResult.Rejected r => Fail(IntentId, r.Message, now),
-            ChargeResult.ActionRequired a => new(
+            ChargeResult.ActionRequired a => Then(
                 this with { Status = PaymentStatus.RequiresAction, IntentId = a.IntentId, ChallengeUrl = a.ChallengeUrl, NextAttemptAt = null, UpdatedAt = now },
-                new PaymentRequiresAction(Id, ReservationId, UserId, a.ChallengeUrl)),
+                Outgoing.Of(new PaymentRequiresAction(Id, ReservationId, UserId, a.ChallengeUrl))),
             // The charge may or may not have happened. Failing it could leave a buyer charged
             // for tickets released to someone else, so it stays Processing and is asked again
             // later with the same idempotency key, which makes the gateway answer the first
             // outcome instead of charging twice.
-            ChargeResult.Unknown => new(this with { NextAttemptAt = now + RetryDelay(Attempts, maxDelay), UpdatedAt = now }, null),
+            ChargeResult.Unknown => Then(this with { NextAttemptAt = now + RetryDelay(Attempts, maxDelay), UpdatedAt = now }),
             _ => throw new ArgumentOutOfRangeException(nameof(result), result, "Unknown charge result."),
         };
     }
@@ -150,14 +162,14 @@ internal sealed record Payment(
         // and this webhook, acknowledged, is not sent again. Money taken is then money refunded.
         if (Status is not (PaymentStatus.Processing or PaymentStatus.RequiresAction or PaymentStatus.Cancelling))
         {
-            return new WebhookVerdict.Applied(Decision.Unchanged(this));
+            return new WebhookVerdict.Applied(PaymentDecision.Unchanged(this));
         }
 
         return new WebhookVerdict.Applied(type switch
         {
             "payment_intent.succeeded" => Succeed(IntentId, now),
             "payment_intent.payment_failed" => Fail(IntentId, AuthenticationFailed, now),
-            _ => Decision.Unchanged(this),
+            _ => PaymentDecision.Unchanged(this),
         });
     }
 
@@ -167,68 +179,70 @@ internal sealed record Payment(
     /// challenge later takes no money. Any other payment is left alone (a payment in flight that
     /// lands late is refunded when Tickets asks).
     /// </summary>
-    public Decision TicketsReleased(ReleaseReason reason, DateTimeOffset now) =>
+    public PaymentDecision TicketsReleased(ReleaseReason reason, DateTimeOffset now) =>
         Status == PaymentStatus.RequiresAction && IntentId is not null && reason is ReleaseReason.Expired or ReleaseReason.Cancelled
-            ? new(this with { Status = PaymentStatus.Cancelling, Attempts = 0, NextAttemptAt = now, UpdatedAt = now }, null)
-            : Decision.Unchanged(this);
+            ? Then(this with { Status = PaymentStatus.Cancelling, Attempts = 0, NextAttemptAt = now, UpdatedAt = now })
+            : PaymentDecision.Unchanged(this);
 
     /// <summary>The gateway's answer to cancelling the intent.</summary>
-    public Decision CancelAnswered(CancelResult result, DateTimeOffset now, TimeSpan maxDelay)
+    public PaymentDecision CancelAnswered(CancelResult result, DateTimeOffset now, TimeSpan maxDelay)
     {
         // A webhook may have settled the payment meanwhile; it has the last word.
         if (Status != PaymentStatus.Cancelling)
         {
-            return Decision.Unchanged(this);
+            return PaymentDecision.Unchanged(this);
         }
 
         return result switch
         {
-            CancelResult.Canceled => new(this with { Status = PaymentStatus.Cancelled, NextAttemptAt = null, FailureReason = null, UpdatedAt = now }, null),
+            CancelResult.Canceled => Then(this with { Status = PaymentStatus.Cancelled, NextAttemptAt = null, FailureReason = null, UpdatedAt = now }),
             // The buyer passed the challenge before the cancel arrived: the money is taken. The
             // payment waits for the gateway's succeeded webhook as before; Tickets, whose hold has
             // ended, then asks for the refund.
-            CancelResult.NotCancellable n => new(this with { Status = PaymentStatus.RequiresAction, NextAttemptAt = null, FailureReason = n.Message, UpdatedAt = now }, null),
+            CancelResult.NotCancellable n => Then(this with { Status = PaymentStatus.RequiresAction, NextAttemptAt = null, FailureReason = n.Message, UpdatedAt = now }),
             // Refused for good (the gateway does not know the intent): asking again changes nothing.
-            CancelResult.Rejected r => new(this with { FailureReason = r.Message, NextAttemptAt = null, UpdatedAt = now }, null),
-            CancelResult.Unknown => new(this with { NextAttemptAt = now + RetryDelay(Attempts, maxDelay), UpdatedAt = now }, null),
+            CancelResult.Rejected r => Then(this with { FailureReason = r.Message, NextAttemptAt = null, UpdatedAt = now }),
+            CancelResult.Unknown => Then(this with { NextAttemptAt = now + RetryDelay(Attempts, maxDelay), UpdatedAt = now }),
             _ => throw new ArgumentOutOfRangeException(nameof(result), result, "Unknown cancel result."),
         };
     }
 
     /// <summary>Tickets asked for the money back. Only a succeeded payment has anything to refund.</summary>
-    public Decision RefundRequested(DateTimeOffset now) =>
+    public PaymentDecision RefundRequested(DateTimeOffset now) =>
         Status == PaymentStatus.Succeeded
-            ? new(this with { Status = PaymentStatus.Refunding, Attempts = 0, NextAttemptAt = now, FailureReason = null, UpdatedAt = now }, null)
-            : Decision.Unchanged(this);
+            ? Then(this with { Status = PaymentStatus.Refunding, Attempts = 0, NextAttemptAt = now, FailureReason = null, UpdatedAt = now })
+            : PaymentDecision.Unchanged(this);
 
     /// <summary>The gateway's answer to the refund.</summary>
-    public Decision RefundAnswered(RefundResult result, DateTimeOffset now, TimeSpan maxDelay)
+    public PaymentDecision RefundAnswered(RefundResult result, DateTimeOffset now, TimeSpan maxDelay)
     {
         if (Status != PaymentStatus.Refunding)
         {
-            return Decision.Unchanged(this);
+            return PaymentDecision.Unchanged(this);
         }
 
         return result switch
         {
-            RefundResult.Refunded r => new(
+            RefundResult.Refunded r => Then(
                 this with { Status = PaymentStatus.Refunded, NextAttemptAt = null, FailureReason = null, UpdatedAt = now },
-                new PaymentRefunded(Id, ReservationId, UserId, r.Amount, r.Currency)),
+                Outgoing.Of(new PaymentRefunded(Id, ReservationId, UserId, r.Amount, r.Currency))),
             // The gateway refuses this refund for good (say, refunded by hand in its dashboard):
             // asking again changes nothing, so it waits, with the reason, for someone to look.
-            RefundResult.Rejected r => new(this with { FailureReason = r.Message, NextAttemptAt = null, UpdatedAt = now }, null),
-            RefundResult.Unknown => new(this with { NextAttemptAt = now + RetryDelay(Attempts, maxDelay), UpdatedAt = now }, null),
+            RefundResult.Rejected r => Then(this with { FailureReason = r.Message, NextAttemptAt = null, UpdatedAt = now }),
+            RefundResult.Unknown => Then(this with { NextAttemptAt = now + RetryDelay(Attempts, maxDelay), UpdatedAt = now }),
             _ => throw new ArgumentOutOfRangeException(nameof(result), result, "Unknown refund result."),
         };
     }
 
-    private Decision Succeed(string? intentId, DateTimeOffset now) => new(
+    private PaymentDecision Succeed(string? intentId, DateTimeOffset now) => Then(
         this with { Status = PaymentStatus.Succeeded, IntentId = intentId, NextAttemptAt = null, FailureReason = null, UpdatedAt = now },
-        new PaymentSucceeded(Id, ReservationId, UserId, Amount, Currency));
+        Outgoing.Of(new PaymentSucceeded(Id, ReservationId, UserId, Amount, Currency)));
 
-    private Decision Fail(string? intentId, string reason, DateTimeOffset now) => new(
+    private PaymentDecision Fail(string? intentId, string reason, DateTimeOffset now) => Then(
         this with { Status = PaymentStatus.Failed, IntentId = intentId, NextAttemptAt = null, FailureReason = reason, UpdatedAt = now },
-        new PaymentFailed(Id, ReservationId, UserId, reason));
+        Outgoing.Of(new PaymentFailed(Id, ReservationId, UserId, reason)));
+
+    private PaymentDecision Then(Payment after, Outgoing? @event = null) => new(this, after, @event);
 }
 
 /// <summary>Why a signed webhook was not applied: it does not match the payment it names.</summary>
@@ -254,7 +268,7 @@ internal abstract record WebhookVerdict
     {
     }
 
-    public sealed record Applied(Decision Decision) : WebhookVerdict;
+    public sealed record Applied(PaymentDecision Decision) : WebhookVerdict;
 
     public sealed record Rejected(WebhookRejection Reason) : WebhookVerdict
     {
@@ -270,8 +284,23 @@ internal abstract record WebhookVerdict
     }
 }
 
-/// <summary>A payment after a fact, and the event the fact causes (none when nothing happened).</summary>
-internal sealed record Decision(Payment Payment, object? Event)
+/// <summary>
+/// A payment after a fact and the event the fact causes (none when nothing happened), typed for the
+/// core to publish. <see cref="Before"/> is the payment the fact was decided on (null for a new one):
+/// the change written is guarded by its status, so a decision that lost a race to another writer
+/// fails (<see cref="PaymentConflict"/>) and publishes nothing.
+/// </summary>
+internal sealed record PaymentDecision(Payment? Before, Payment Payment, Outgoing? Event)
 {
-    public static Decision Unchanged(Payment payment) => new(payment, null);
+    public static PaymentDecision Unchanged(Payment payment) => new(payment, payment, null);
+
+    /// <summary>True when there is a payment to insert or update.</summary>
+    public bool Changed => Before != Payment;
+
+    /// <summary>The core's form: the row to insert or the guarded update, then the event.</summary>
+    public Decision<PaymentChange> ToDecision() => new(
+        Before is null ? [new PaymentChange.Started(Payment)]
+            : Changed ? [new PaymentChange.Updated(Payment, Before.Status)]
+            : [],
+        Event is null ? [] : [Event]);
 }

@@ -1,10 +1,14 @@
 using BoxOffice.Contracts.Payments;
 using BoxOffice.Contracts.Tickets;
+using BoxOffice.Payments.Cancelling;
+using BoxOffice.Payments.Charging;
 using BoxOffice.Payments.Gateway;
+using BoxOffice.Payments.Refunding;
+using BoxOffice.Payments.Storage;
 
 namespace BoxOffice.Payments.Tests;
 
-/// <summary>The pure decisions of <see cref="Payment"/>: no host, no database, no gateway.</summary>
+/// <summary>The pure decisions of <see cref="Payment"/> and of the slices that load it: no host, no database, no gateway.</summary>
 public sealed class DecidingPayments
 {
     private static readonly DateTimeOffset Now = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
@@ -19,29 +23,38 @@ public sealed class DecidingPayments
 
     private static Payment In(PaymentStatus status) => Processing() with { Status = status, IntentId = "pi_1", NextAttemptAt = null };
 
+    /// <summary>The one event a decision publishes, as the core receives it; null when it publishes none.</summary>
+    private static object? EventOf(PaymentDecision decision) => decision.ToDecision().Events.SingleOrDefault()?.Event;
+
     [Fact]
     public void A_held_reservation_starts_a_payment_that_is_due_at_once()
     {
-        var (payment, @event) = Payment.Start(Held, "tok_visa", Guid.CreateVersion7(Now), Now);
+        var decision = Payment.Start(Held, "tok_visa", Guid.CreateVersion7(Now), Now);
+        var payment = decision.Payment;
 
-        @event.ShouldBeNull();
+        EventOf(decision).ShouldBeNull();
         payment.Status.ShouldBe(PaymentStatus.Processing);
         payment.ReservationId.ShouldBe(Held.ReservationId);
         payment.Amount.ShouldBe(5000);
         payment.Token.ShouldBe("tok_visa");
         payment.Attempts.ShouldBe(0);
         payment.IsDue(Now).ShouldBeTrue();
+        decision.ToDecision().Changes.ShouldBe([new PaymentChange.Started(payment)]);
     }
 
     [Fact]
     public void A_held_reservation_whose_token_cannot_be_opened_fails_at_once_with_the_reason()
     {
-        var (payment, @event) = Payment.Start(Held, null, Guid.CreateVersion7(Now), Now);
+        var decision = Payment.Start(Held, null, Guid.CreateVersion7(Now), Now);
+        var payment = decision.Payment;
 
         payment.Status.ShouldBe(PaymentStatus.Failed);
         payment.FailureReason.ShouldBe(Payment.TokenUnreadable);
         payment.IsDue(Now).ShouldBeFalse();
-        @event.ShouldBe(new PaymentFailed(payment.Id, Held.ReservationId, Held.UserId, Payment.TokenUnreadable));
+        decision.ToDecision().Changes.ShouldBe([new PaymentChange.Started(payment)]);
+        var failed = decision.ToDecision().Events.ShouldHaveSingleItem();
+        failed.WireName.ShouldBe(PaymentFailed.WireName);
+        failed.Event.ShouldBe(new PaymentFailed(payment.Id, Held.ReservationId, Held.UserId, Payment.TokenUnreadable));
     }
 
     [Theory]
@@ -75,7 +88,7 @@ public sealed class DecidingPayments
         decision.Payment.Status.ShouldBe(PaymentStatus.Succeeded);
         decision.Payment.IntentId.ShouldBe("pi_1");
         decision.Payment.NextAttemptAt.ShouldBeNull();
-        decision.Event.ShouldBe(new PaymentSucceeded(payment.Id, payment.ReservationId, payment.UserId, 5000, "EUR"));
+        EventOf(decision).ShouldBe(new PaymentSucceeded(payment.Id, payment.ReservationId, payment.UserId, 5000, "EUR"));
     }
 
     [Fact]
@@ -87,7 +100,7 @@ public sealed class DecidingPayments
 
         decision.Payment.Status.ShouldBe(PaymentStatus.Failed);
         decision.Payment.FailureReason.ShouldBe("card_declined");
-        decision.Event.ShouldBe(new PaymentFailed(payment.Id, payment.ReservationId, payment.UserId, "card_declined"));
+        EventOf(decision).ShouldBe(new PaymentFailed(payment.Id, payment.ReservationId, payment.UserId, "card_declined"));
     }
 
     [Fact]
@@ -98,7 +111,7 @@ public sealed class DecidingPayments
         var decision = payment.Charged(new ChargeResult.Rejected("No such token: 'tok_nope'"), Now, MaxDelay);
 
         decision.Payment.Status.ShouldBe(PaymentStatus.Failed);
-        decision.Event.ShouldBe(new PaymentFailed(payment.Id, payment.ReservationId, payment.UserId, "No such token: 'tok_nope'"));
+        EventOf(decision).ShouldBe(new PaymentFailed(payment.Id, payment.ReservationId, payment.UserId, "No such token: 'tok_nope'"));
     }
 
     [Fact]
@@ -111,7 +124,7 @@ public sealed class DecidingPayments
         decision.Payment.Status.ShouldBe(PaymentStatus.RequiresAction);
         decision.Payment.ChallengeUrl.ShouldBe(Challenge);
         decision.Payment.IsDue(Now.AddDays(1)).ShouldBeFalse();
-        decision.Event.ShouldBe(new PaymentRequiresAction(payment.Id, payment.ReservationId, payment.UserId, Challenge));
+        EventOf(decision).ShouldBe(new PaymentRequiresAction(payment.Id, payment.ReservationId, payment.UserId, Challenge));
     }
 
     [Theory]
@@ -124,7 +137,7 @@ public sealed class DecidingPayments
 
         var decision = payment.Charged(new ChargeResult.Unknown("TimeoutRejectedException"), Now, MaxDelay);
 
-        decision.Event.ShouldBeNull();
+        EventOf(decision).ShouldBeNull();
         decision.Payment.Status.ShouldBe(PaymentStatus.Processing);
         decision.Payment.NextAttemptAt.ShouldBe(Now + Payment.RetryDelay(attempts, MaxDelay));
         decision.Payment.IsDue(Now + MaxDelay).ShouldBeTrue();
@@ -138,10 +151,10 @@ public sealed class DecidingPayments
         var decision = settled.Charged(new ChargeResult.ActionRequired("pi_1", Challenge), Now, MaxDelay);
 
         decision.Payment.ShouldBe(settled);
-        decision.Event.ShouldBeNull();
+        EventOf(decision).ShouldBeNull();
     }
 
-    private static Decision Applied(WebhookVerdict verdict) => verdict.ShouldBeOfType<WebhookVerdict.Applied>().Decision;
+    private static PaymentDecision Applied(WebhookVerdict verdict) => verdict.ShouldBeOfType<WebhookVerdict.Applied>().Decision;
 
     [Theory]
     [InlineData(nameof(PaymentStatus.RequiresAction))]
@@ -154,7 +167,7 @@ public sealed class DecidingPayments
 
         decision.Payment.Status.ShouldBe(PaymentStatus.Succeeded);
         decision.Payment.IntentId.ShouldBe("pi_1");
-        decision.Event.ShouldBe(new PaymentSucceeded(payment.Id, payment.ReservationId, payment.UserId, 5000, "EUR"));
+        EventOf(decision).ShouldBe(new PaymentSucceeded(payment.Id, payment.ReservationId, payment.UserId, 5000, "EUR"));
     }
 
     [Fact]
@@ -173,7 +186,7 @@ public sealed class DecidingPayments
         var decision = Applied(payment.WebhookReceived("payment_intent.payment_failed", "pi_1", 5000, "EUR", Now));
 
         decision.Payment.Status.ShouldBe(PaymentStatus.Failed);
-        decision.Event.ShouldBe(new PaymentFailed(payment.Id, payment.ReservationId, payment.UserId, "payment authentication failed"));
+        EventOf(decision).ShouldBe(new PaymentFailed(payment.Id, payment.ReservationId, payment.UserId, "payment authentication failed"));
     }
 
     [Theory]
@@ -219,7 +232,7 @@ public sealed class DecidingPayments
         var decision = Applied(payment.WebhookReceived(type, "pi_1", 5000, "EUR", Now));
 
         decision.Payment.ShouldBe(payment);
-        decision.Event.ShouldBeNull();
+        EventOf(decision).ShouldBeNull();
     }
 
     [Fact]
@@ -232,7 +245,7 @@ public sealed class DecidingPayments
         decision.Payment.Status.ShouldBe(PaymentStatus.Refunding);
         decision.Payment.Attempts.ShouldBe(0);
         decision.Payment.IsDue(Now).ShouldBeTrue();
-        decision.Event.ShouldBeNull();
+        EventOf(decision).ShouldBeNull();
     }
 
     [Theory]
@@ -256,7 +269,7 @@ public sealed class DecidingPayments
         var decision = payment.RefundAnswered(new RefundResult.Refunded("re_1", 5000, "EUR"), Now, MaxDelay);
 
         decision.Payment.Status.ShouldBe(PaymentStatus.Refunded);
-        decision.Event.ShouldBe(new PaymentRefunded(payment.Id, payment.ReservationId, payment.UserId, 5000, "EUR"));
+        EventOf(decision).ShouldBe(new PaymentRefunded(payment.Id, payment.ReservationId, payment.UserId, 5000, "EUR"));
     }
 
     [Fact]
@@ -268,7 +281,7 @@ public sealed class DecidingPayments
 
         decision.Payment.Status.ShouldBe(PaymentStatus.Refunding);
         decision.Payment.NextAttemptAt.ShouldBe(Now + TimeSpan.FromSeconds(2));
-        decision.Event.ShouldBeNull();
+        EventOf(decision).ShouldBeNull();
     }
 
     [Fact]
@@ -281,7 +294,7 @@ public sealed class DecidingPayments
         decision.Payment.Status.ShouldBe(PaymentStatus.Refunding);
         decision.Payment.FailureReason.ShouldBe("already refunded");
         decision.Payment.IsDue(Now.AddDays(1)).ShouldBeFalse();
-        decision.Event.ShouldBeNull();
+        EventOf(decision).ShouldBeNull();
     }
 
     [Theory]
@@ -297,7 +310,7 @@ public sealed class DecidingPayments
         decision.Payment.IntentId.ShouldBe("pi_1");
         decision.Payment.Attempts.ShouldBe(0);
         decision.Payment.IsDue(Now).ShouldBeTrue();
-        decision.Event.ShouldBeNull();
+        EventOf(decision).ShouldBeNull();
     }
 
     [Theory]
@@ -311,7 +324,7 @@ public sealed class DecidingPayments
     {
         var payment = In(Enum.Parse<PaymentStatus>(status));
 
-        payment.TicketsReleased(Enum.Parse<ReleaseReason>(reason), Now).ShouldBe(Decision.Unchanged(payment));
+        payment.TicketsReleased(Enum.Parse<ReleaseReason>(reason), Now).ShouldBe(PaymentDecision.Unchanged(payment));
     }
 
     [Fact]
@@ -323,7 +336,7 @@ public sealed class DecidingPayments
 
         decision.Payment.Status.ShouldBe(PaymentStatus.Cancelled);
         decision.Payment.NextAttemptAt.ShouldBeNull();
-        decision.Event.ShouldBeNull();
+        EventOf(decision).ShouldBeNull();
     }
 
     [Fact]
@@ -335,7 +348,7 @@ public sealed class DecidingPayments
 
         decision.Payment.Status.ShouldBe(PaymentStatus.Cancelling);
         decision.Payment.NextAttemptAt.ShouldBe(Now + TimeSpan.FromSeconds(1));
-        decision.Event.ShouldBeNull();
+        EventOf(decision).ShouldBeNull();
     }
 
     [Fact]
@@ -349,7 +362,7 @@ public sealed class DecidingPayments
         refused.Status.ShouldBe(PaymentStatus.RequiresAction);
         refused.IsDue(Now.AddHours(1)).ShouldBeFalse();
         decision.Payment.Status.ShouldBe(PaymentStatus.Succeeded);
-        decision.Event.ShouldBe(new PaymentSucceeded(cancelling.Id, cancelling.ReservationId, cancelling.UserId, 5000, "EUR"));
+        EventOf(decision).ShouldBe(new PaymentSucceeded(cancelling.Id, cancelling.ReservationId, cancelling.UserId, 5000, "EUR"));
     }
 
     [Fact]
@@ -361,7 +374,130 @@ public sealed class DecidingPayments
         var late = succeeded.Payment.CancelAnswered(new CancelResult.NotCancellable("status of succeeded"), Now, MaxDelay);
 
         succeeded.Payment.Status.ShouldBe(PaymentStatus.Succeeded);
+        EventOf(succeeded).ShouldBeOfType<PaymentSucceeded>();
+        late.ShouldBe(PaymentDecision.Unchanged(succeeded.Payment));
+    }
+
+    [Fact]
+    public void A_decision_that_changes_the_payment_writes_it_over_the_status_it_was_decided_on_then_publishes_its_event()
+    {
+        var payment = Processing();
+
+        var decision = payment.Charged(new ChargeResult.Succeeded("pi_1"), Now, MaxDelay).ToDecision();
+
+        decision.Changes.ShouldBe([new PaymentChange.Updated(payment with
+        {
+            Status = PaymentStatus.Succeeded, IntentId = "pi_1", NextAttemptAt = null, UpdatedAt = Now,
+        }, PaymentStatus.Processing)]);
+        var succeeded = decision.Events.ShouldHaveSingleItem();
+        succeeded.WireName.ShouldBe(PaymentSucceeded.WireName);
         succeeded.Event.ShouldBeOfType<PaymentSucceeded>();
-        late.ShouldBe(Decision.Unchanged(succeeded.Payment));
+    }
+
+    [Fact]
+    public void An_answer_that_changes_only_when_to_ask_again_is_written_without_an_event()
+    {
+        var payment = Processing() with { Attempts = 3 };
+
+        var decision = payment.Charged(new ChargeResult.Unknown("HTTP 503"), Now, MaxDelay).ToDecision();
+
+        decision.Changes.ShouldHaveSingleItem().ShouldBeOfType<PaymentChange.Updated>().ExpectedStatus.ShouldBe(PaymentStatus.Processing);
+        decision.Events.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void An_unchanged_payment_writes_and_publishes_nothing() =>
+        PaymentDecision.Unchanged(In(PaymentStatus.Succeeded)).ToDecision().IsEmpty.ShouldBeTrue();
+
+    [Fact]
+    public void A_repeated_hold_of_a_reservation_that_has_a_payment_decides_nothing()
+    {
+        var recorded = In(PaymentStatus.RequiresAction);
+
+        var decision = ChargeOnTicketsHeld.Decide(recorded, Held, "tok_visa", Guid.CreateVersion7(Now), Now);
+
+        decision.ShouldBe(PaymentDecision.Unchanged(recorded));
+        decision.ToDecision().IsEmpty.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void A_hold_of_a_reservation_without_a_payment_starts_one()
+    {
+        var paymentId = Guid.CreateVersion7(Now);
+
+        var decision = ChargeOnTicketsHeld.Decide(null, Held, "tok_visa", paymentId, Now);
+
+        decision.ShouldBe(Payment.Start(Held, "tok_visa", paymentId, Now));
+        decision.ToDecision().Changes.ShouldHaveSingleItem().ShouldBeOfType<PaymentChange.Started>();
+    }
+
+    [Fact]
+    public void A_refund_request_or_a_release_for_a_reservation_without_a_payment_decides_nothing()
+    {
+        var requested = new RefundRequested(Held.ReservationId, Held.UserId, Held.Amount, Held.Currency, "reservation expired");
+        var released = new TicketsReleased(Held.ReservationId, Held.UserId, Held.EventId, Held.TicketTypeId, 2, ReleaseReason.Expired, "expired");
+
+        RefundOnRefundRequested.Decide(null, requested, Now).ShouldBeNull();
+        CancelOnTicketsReleased.Decide(null, released, Now).ShouldBeNull();
+    }
+
+    [Fact]
+    public void A_repeated_refund_request_decides_nothing_new()
+    {
+        var requested = new RefundRequested(Held.ReservationId, Held.UserId, Held.Amount, Held.Currency, "reservation expired");
+        var first = RefundOnRefundRequested.Decide(In(PaymentStatus.Succeeded), requested, Now)!;
+
+        var again = RefundOnRefundRequested.Decide(first.Payment, requested, Now.AddSeconds(1))!;
+
+        first.Changed.ShouldBeTrue();
+        again.ToDecision().IsEmpty.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void A_repeated_release_decides_nothing_new()
+    {
+        var released = new TicketsReleased(Held.ReservationId, Held.UserId, Held.EventId, Held.TicketTypeId, 2, ReleaseReason.Expired, "expired");
+        var first = CancelOnTicketsReleased.Decide(In(PaymentStatus.RequiresAction), released, Now)!;
+
+        var again = CancelOnTicketsReleased.Decide(first.Payment, released, Now.AddSeconds(1))!;
+
+        first.Payment.Status.ShouldBe(PaymentStatus.Cancelling);
+        again.ToDecision().IsEmpty.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void A_redelivered_webhook_decides_nothing_new()
+    {
+        var first = Applied(In(PaymentStatus.RequiresAction).WebhookReceived("payment_intent.succeeded", "pi_1", 5000, "EUR", Now));
+
+        var again = Applied(first.Payment.WebhookReceived("payment_intent.succeeded", "pi_1", 5000, "EUR", Now.AddSeconds(1)));
+
+        EventOf(first).ShouldBeOfType<PaymentSucceeded>();
+        again.ToDecision().IsEmpty.ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData(nameof(PaymentStatus.Processing))]
+    [InlineData(nameof(PaymentStatus.Refunding))]
+    [InlineData(nameof(PaymentStatus.Cancelling))]
+    public void A_due_call_is_recorded_as_an_attempt_before_it_is_made(string status)
+    {
+        var due = In(Enum.Parse<PaymentStatus>(status)) with { Attempts = 0, NextAttemptAt = Now };
+
+        var decision = due.StartAttempt(due.Status, Now, MaxDelay);
+
+        decision.Payment.ShouldBe(due.AttemptStarted(Now, MaxDelay));
+        decision.ToDecision().Changes.ShouldBe([new PaymentChange.Updated(decision.Payment, due.Status)]);
+        EventOf(decision).ShouldBeNull();
+    }
+
+    [Fact]
+    public void No_attempt_is_recorded_for_a_payment_that_moved_on_or_is_not_due_yet()
+    {
+        var due = In(PaymentStatus.Processing) with { NextAttemptAt = Now };
+
+        due.StartAttempt(PaymentStatus.Processing, Now.AddSeconds(-1), MaxDelay).Changed.ShouldBeFalse();
+        (due with { Status = PaymentStatus.Succeeded }).StartAttempt(PaymentStatus.Processing, Now, MaxDelay).Changed.ShouldBeFalse();
+        (due with { Status = PaymentStatus.Refunding }).StartAttempt(PaymentStatus.Processing, Now, MaxDelay).Changed.ShouldBeFalse();
     }
 }

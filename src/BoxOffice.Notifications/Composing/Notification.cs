@@ -1,10 +1,11 @@
 using System.Globalization;
-using BoxOffice.Messaging.Consuming;
+using BoxOffice.Contracts;
+using BoxOffice.Messaging.Deciding;
+using BoxOffice.Messaging.EventLog;
 using BoxOffice.Messaging.Storage;
 using BoxOffice.Notifications.Catalog;
-using BoxOffice.Notifications.Feed;
-using BoxOffice.Notifications.Live;
-using BoxOffice.Notifications.Mail;
+using BoxOffice.Notifications.Reservations;
+using BoxOffice.Notifications.Storage;
 
 namespace BoxOffice.Notifications.Composing;
 
@@ -32,57 +33,40 @@ internal sealed record Notification(
     string Text);
 
 /// <summary>
-/// Writes a notification in the consumer's transaction: its feed entry and its outgoing mail, or
-/// nothing when the fact was told already. Once committed, the entry goes to the user's live
-/// streams and the mail sender is woken; until then neither exists outside the transaction.
+/// What a notification is decided on: whether its fact was told already (by its key), and what
+/// Notifications knows of the reservation and the event to name them by (null when not seen yet).
 /// </summary>
-internal sealed class NotificationWriter(NotificationBroadcaster broadcaster, MailSignal mail, TimeProvider time)
+internal sealed record Known(bool AlreadyTold, KeptReservation? Reservation, EventDetails? Event)
 {
-    private const string InsertEntry = """
-        INSERT INTO feed (notification_key, source_event_id, user_id, kind, text, reservation_id, created_at)
-        VALUES (@key, @source, @user, @kind, @text, @reservation, @now)
-        ON CONFLICT (notification_key) DO NOTHING
-        RETURNING id
-        """;
-
-    // The address is taken now if it is known; otherwise the sender resolves it when it is.
-    private const string InsertMail = """
-        INSERT INTO mails (notification_id, user_id, to_address, subject, kind, event_id, payload, status, attempts, next_attempt_at, created_at)
-        VALUES (@id, @user, (SELECT email FROM recipients WHERE user_id = @user), @subject, @kind, @event, @payload, 'pending', 0, @now, @now)
-        """;
-
-    /// <returns>The new feed entry, or null when this fact had been told already.</returns>
-    public async Task<FeedEntry?> WriteAsync(ConsumeContext context, Notification notification, CancellationToken ct)
+    /// <summary>
+    /// Loads what a notification keyed <paramref name="key"/> needs: the reservation when given, and the
+    /// event given or, failing that, the reservation's. A fact told already needs nothing more.
+    /// </summary>
+    public static async Task<Known> LoadAsync(ServiceTransaction tx, string key, Guid? reservationId, Guid? eventId, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
-        var user = notification.UserId.ToString("D");
-        var id = await context.Command(InsertEntry)
-            .With("@key", notification.Key).With("@source", context.Envelope.EventId.ToString("D")).With("@user", user)
-            .With("@kind", notification.Kind).With("@text", notification.Text)
-            .With("@reservation", notification.ReservationId.ToString("D")).With("@now", now.ToUnixTimeMilliseconds())
-            .ExecuteScalarAsync(ct);
-        if (id is null or DBNull)
+        ArgumentNullException.ThrowIfNull(tx);
+        var told = await tx.Command("SELECT 1 FROM feed WHERE notification_key = @key").With("@key", key).ExecuteScalarAsync(ct);
+        if (told is not (null or DBNull))
         {
-            return null;
+            return new Known(true, null, null);
         }
 
-        var entry = new FeedEntry(
-            Convert.ToInt64(id, CultureInfo.InvariantCulture), notification.Kind, notification.Text, notification.ReservationId,
-            DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()));
-        await context.Command(InsertMail)
-            .With("@id", entry.Id).With("@user", user).With("@subject", notification.Subject).With("@kind", notification.Kind)
-            .With("@event", notification.EventId?.ToString("D")).With("@payload", context.Envelope.Payload)
-            .With("@now", now.ToUnixTimeMilliseconds())
-            .ExecuteNonQueryAsync(ct);
+        var reservation = reservationId is { } id ? await KeepReservation.FindAsync(tx, id, ct) : null;
+        return new Known(false, reservation, await KeepEventDetails.FindAsync(tx, eventId ?? reservation?.EventId, ct));
+    }
 
-        // Runs under the consumer's gate, after the commit, in commit order: live streams see
-        // entries in id order. Neither call throws or blocks.
-        context.Transaction.OnCommitted(() =>
-        {
-            broadcaster.Publish(notification.UserId, entry);
-            mail.Wake();
-        });
-        return entry;
+    /// <summary>
+    /// Tells <paramref name="notification"/> (a feed entry and a mail rendered from
+    /// <paramref name="source"/>'s payload), unless its fact was told already: a redelivery or a
+    /// replay decides nothing.
+    /// </summary>
+    public Decision<NotificationChange> Tell(Notification notification, EventEnvelope source, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        ArgumentNullException.ThrowIfNull(source);
+        return AlreadyTold
+            ? Decision<NotificationChange>.None
+            : Decision<NotificationChange>.Of(new NotificationChange.Told(notification, source.EventId, source.Payload, now));
     }
 }
 

@@ -1,18 +1,34 @@
+using BoxOffice.Contracts;
 using BoxOffice.Contracts.Tickets;
 using BoxOffice.Messaging.Consuming;
+using BoxOffice.Messaging.Deciding;
 using BoxOffice.Notifications.Catalog;
+using BoxOffice.Notifications.Storage;
 
 namespace BoxOffice.Notifications.Composing;
 
 /// <summary>The held tickets went back on sale: tell the buyer why (declined, expired or cancelled).</summary>
-internal sealed class NotifyTicketsReleased(NotificationWriter writer) : IEventHandler<TicketsReleased>
+internal sealed class NotifyTicketsReleased(TimeProvider time, NotificationWriter writer) : IEventHandler<TicketsReleased>
 {
     public async ValueTask HandleAsync(TicketsReleased released, ConsumeContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(released);
         ArgumentNullException.ThrowIfNull(context);
-        var details = await KeepEventDetails.FindAsync(context, released.EventId, cancellationToken);
-        await writer.WriteAsync(context, Compose(released, details), cancellationToken);
+        var known = await Known.LoadAsync(context.Transaction, KeyOf(released), reservationId: null, released.EventId, cancellationToken);
+        await context.ApplyAsync(Decide(known, released, context.Envelope, time.GetUtcNow()), writer, cancellationToken);
+    }
+
+    public static Decision<NotificationChange> Decide(Known known, TicketsReleased released, EventEnvelope source, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(known);
+        return known.Tell(Compose(released, known.Event), source, now);
+    }
+
+    /// <summary>The fact told: this reservation's tickets went back on sale (a reservation is released once).</summary>
+    public static string KeyOf(TicketsReleased released)
+    {
+        ArgumentNullException.ThrowIfNull(released);
+        return $"{Kinds.TicketsReleased}:{released.ReservationId:D}";
     }
 
     public static Notification Compose(TicketsReleased released, EventDetails? details)
@@ -36,7 +52,7 @@ internal sealed class NotifyTicketsReleased(NotificationWriter writer) : IEventH
                 $"Your reservation of {tickets} for {what} was cancelled as you asked, and the tickets went back on sale."),
         };
         return new Notification(
-            Kinds.TicketsReleased, $"{Kinds.TicketsReleased}:{released.ReservationId:D}", released.UserId, released.ReservationId, released.EventId,
+            Kinds.TicketsReleased, KeyOf(released), released.UserId, released.ReservationId, released.EventId,
             subject, text);
     }
 }

@@ -1,3 +1,4 @@
+using BoxOffice.Messaging.Deciding;
 using BoxOffice.Messaging.Storage;
 using BoxOffice.Notifications.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +14,7 @@ internal sealed record FailedMail(long NotificationId, string UserId, string? To
 /// </summary>
 internal sealed class FailedMails(
     [FromKeyedServices(NotificationsSchema.Database)] ServiceDatabase database,
-    MailSignal signal,
+    NotificationWriter writer,
     TimeProvider time)
 {
     public async Task<IReadOnlyList<FailedMail>> ListAsync(int limit = 100, CancellationToken ct = default)
@@ -45,12 +46,20 @@ internal sealed class FailedMails(
     public async Task<bool> RetryAsync(long notificationId, CancellationToken ct = default)
     {
         await using var tx = await database.BeginAsync(ct);
-        var changed = await tx.Command("""
-                UPDATE mails SET status = 'pending', attempts = 0, next_attempt_at = @now, to_address = NULL WHERE notification_id = @id AND status = 'failed'
-                """)
-            .With("@now", time.GetUtcNow().ToUnixTimeMilliseconds()).With("@id", notificationId).ExecuteNonQueryAsync(ct);
-        tx.OnCommitted(signal.Wake);
+        var status = await tx.Command("SELECT status FROM mails WHERE notification_id = @id").With("@id", notificationId).ExecuteScalarAsync(ct) as string;
+        var decision = DecideRetry(notificationId, status, time.GetUtcNow());
+        if (decision.IsEmpty)
+        {
+            return false;
+        }
+
+        // The writer wakes the sender once this is committed.
+        await tx.ApplyAsync(decision, writer, ct: ct);
         await tx.CommitAsync(ct);
-        return changed == 1;
+        return true;
     }
+
+    /// <summary>Only a failed mail is sent again; a pending or sent one (or none, <paramref name="status"/> null) decides nothing.</summary>
+    public static Decision<NotificationChange> DecideRetry(long notificationId, string? status, DateTimeOffset now) =>
+        status == "failed" ? Decision<NotificationChange>.Of(new NotificationChange.MailRetried(notificationId, now)) : Decision<NotificationChange>.None;
 }

@@ -15,13 +15,14 @@ internal sealed class MailSignal : WorkSignal;
 /// <summary>
 /// Sends the mails the database says are due, outside any transaction: a mail server may take
 /// seconds, and the database's single write lock would hold up the consumer meanwhile. Each batch
-/// is read, built, delivered, and then its outcomes recorded in one short transaction. A crash
+/// is read, built, delivered, and then its outcomes decided and recorded in one short transaction. A crash
 /// after delivering and before recording sends those mails again after the restart, with the same
 /// Message-Id (and, for files, onto the same file): at least once, recognisably.
 /// </summary>
 internal sealed partial class MailSender(
     [FromKeyedServices(NotificationsSchema.Database)] ServiceDatabase database,
     IMailDelivery delivery,
+    NotificationWriter writer,
     MailSignal signal,
     IOptions<NotificationsOptions> options,
     TimeProvider time,
@@ -106,24 +107,28 @@ internal sealed partial class MailSender(
         }
 
         // Recorded even while stopping: a delivered mail left pending would be delivered again.
+        var attempted = new List<(OutgoingMail Mail, Delivery Outcome)>(due.Count);
         for (var i = 0; i < due.Count; i++)
         {
-            if (outcomes[i] is not { } outcome)
+            if (outcomes[i] is { } outcome)
             {
-                continue;
+                attempted.Add((due[i], outcome));
             }
+        }
 
-            await OutgoingMails.RecordAsync(database, due[i], outcome, time.GetUtcNow(), _options, CancellationToken.None);
+        await OutgoingMails.RecordAsync(database, writer, attempted, time.GetUtcNow(), _options, CancellationToken.None);
+        foreach (var (mail, outcome) in attempted)
+        {
             switch (outcome)
             {
                 case Delivery.Sent:
-                    LogSent(due[i].NotificationId, due[i].Kind);
+                    LogSent(mail.NotificationId, mail.Kind);
                     break;
                 case Delivery.Transient transient:
-                    LogTransient(due[i].NotificationId, due[i].Attempts + 1, transient.Error);
+                    LogTransient(mail.NotificationId, mail.Attempts + 1, transient.Error);
                     break;
                 case Delivery.Permanent permanent:
-                    LogPermanent(due[i].NotificationId, due[i].To, permanent.Error);
+                    LogPermanent(mail.NotificationId, mail.To, permanent.Error);
                     break;
             }
         }

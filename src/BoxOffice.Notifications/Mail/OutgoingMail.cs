@@ -1,6 +1,8 @@
 using System.Data.Common;
+using BoxOffice.Messaging.Deciding;
 using BoxOffice.Messaging.Storage;
 using BoxOffice.Notifications.Catalog;
+using BoxOffice.Notifications.Storage;
 
 namespace BoxOffice.Notifications.Mail;
 
@@ -37,7 +39,7 @@ internal abstract record Delivery
     public sealed record Permanent(string Error) : Delivery;
 }
 
-/// <summary>The SQL of the outgoing mails: which are due, and what came of an attempt.</summary>
+/// <summary>The outgoing mails: which are due, and what the attempts at them decide.</summary>
 internal static class OutgoingMails
 {
     /// <summary>
@@ -71,30 +73,54 @@ internal static class OutgoingMails
         return mails;
     }
 
-    /// <summary>Records an attempt's outcome, unless someone else settled the mail meanwhile.</summary>
+    /// <summary>
+    /// Records what became of a batch of attempts in one transaction of its own: the core writes the
+    /// decided changes, each only over a mail still pending (one settled meanwhile keeps its state).
+    /// </summary>
     public static async Task RecordAsync(
-        ServiceDatabase database, OutgoingMail mail, Delivery outcome, DateTimeOffset now, NotificationsOptions options, CancellationToken ct)
+        ServiceDatabase database, NotificationWriter writer, IReadOnlyList<(OutgoingMail Mail, Delivery Outcome)> attempts,
+        DateTimeOffset now, NotificationsOptions options, CancellationToken ct)
     {
-        var attempts = mail.Attempts + 1;
-        var (status, next, error) = outcome switch
+        ArgumentNullException.ThrowIfNull(database);
+        var decision = Decide(attempts, now, options);
+        if (decision.IsEmpty)
         {
-            Delivery.Sent => ("sent", now, (string?)null),
-            Delivery.Permanent p => ("failed", now, p.Error),
-            Delivery.Transient t when options.MaxSendAttempts > 0 && attempts >= options.MaxSendAttempts => ("failed", now, t.Error),
-            Delivery.Transient t => ("pending", now + options.BackoffAfter(attempts), t.Error),
-            _ => throw new InvalidOperationException("Unknown delivery outcome."),
-        };
+            return;
+        }
 
         await using var tx = await database.BeginAsync(ct);
-        await tx.Command("""
-                UPDATE mails SET status = @status, attempts = attempts + 1, next_attempt_at = @next, last_error = @error,
-                    to_address = @to, sent_at = CASE WHEN @status = 'sent' THEN @now ELSE sent_at END
-                WHERE notification_id = @id AND status = 'pending'
-                """)
-            .With("@status", status).With("@next", next.ToUnixTimeMilliseconds()).With("@error", error).With("@to", mail.To)
-            .With("@now", now.ToUnixTimeMilliseconds()).With("@id", mail.NotificationId)
-            .ExecuteNonQueryAsync(ct);
+        await tx.ApplyAsync(decision, writer, ct: ct);
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>What the attempts at a batch of mails decide, one change per mail (see <see cref="Decide(OutgoingMail, Delivery, DateTimeOffset, NotificationsOptions)"/>).</summary>
+    public static Decision<NotificationChange> Decide(
+        IReadOnlyList<(OutgoingMail Mail, Delivery Outcome)> attempts, DateTimeOffset now, NotificationsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(attempts);
+        return new([.. attempts.Select(a => Decide(a.Mail, a.Outcome, now, options))], []);
+    }
+
+    /// <summary>
+    /// What one attempt decides: a sent mail is done; a permanent failure, or a transient one that
+    /// used up <see cref="NotificationsOptions.MaxSendAttempts"/> (0: no limit), is given up on for an
+    /// operator; any other transient failure is tried again after the backoff. The address the
+    /// attempt used is kept with the outcome.
+    /// </summary>
+    public static NotificationChange Decide(OutgoingMail mail, Delivery outcome, DateTimeOffset now, NotificationsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(mail);
+        ArgumentNullException.ThrowIfNull(options);
+        var attempts = mail.Attempts + 1;
+        return outcome switch
+        {
+            Delivery.Sent => new NotificationChange.MailSent(mail.NotificationId, mail.To, now),
+            Delivery.Permanent p => new NotificationChange.MailFailed(mail.NotificationId, mail.To, p.Error, now),
+            Delivery.Transient t when options.MaxSendAttempts > 0 && attempts >= options.MaxSendAttempts =>
+                new NotificationChange.MailFailed(mail.NotificationId, mail.To, t.Error, now),
+            Delivery.Transient t => new NotificationChange.MailDeferred(mail.NotificationId, mail.To, t.Error, now + options.BackoffAfter(attempts)),
+            _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown delivery outcome."),
+        };
     }
 
     private static OutgoingMail Read(DbDataReader r) => new(

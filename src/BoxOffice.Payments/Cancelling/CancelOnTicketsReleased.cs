@@ -20,17 +20,21 @@ internal sealed partial class CancelOnTicketsReleased(TimeProvider time, Dispatc
         ArgumentNullException.ThrowIfNull(released);
         ArgumentNullException.ThrowIfNull(context);
         var payment = await PaymentStore.FindAsync(context.Transaction, released.ReservationId, cancellationToken);
-        if (payment is null)
+        if (Decide(payment, released, time.GetUtcNow()) is not { Changed: true } decision)
         {
             return;
         }
 
-        var decision = payment.TicketsReleased(released.Reason, time.GetUtcNow());
-        if (await PaymentStore.SaveAsync(context.Transaction, payment, decision, cancellationToken))
-        {
-            LogCancelling(released.ReservationId, released.Reason);
-            context.Transaction.OnCommitted(dispatcher.Wake);
-        }
+        await PaymentStore.ApplyAsync(context.Transaction, decision, context.Envelope.EventId, cancellationToken);
+        LogCancelling(released.ReservationId, released.Reason);
+        context.Transaction.OnCommitted(dispatcher.Wake);
+    }
+
+    /// <summary>What the release does to the reservation's payment; null when it has none (a hold that never reached Payments).</summary>
+    public static PaymentDecision? Decide(Payment? payment, TicketsReleased released, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(released);
+        return payment?.TicketsReleased(released.Reason, now);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reservation {ReservationId} was released ({Reason}) while its payment awaited the buyer's challenge; cancelling the gateway's intent")]

@@ -1,4 +1,3 @@
-using BoxOffice.Contracts.Payments;
 using BoxOffice.Contracts.Tickets;
 using BoxOffice.Messaging.Consuming;
 using BoxOffice.Payments.Storage;
@@ -20,24 +19,33 @@ internal sealed partial class ChargeOnTicketsHeld(
     {
         ArgumentNullException.ThrowIfNull(held);
         ArgumentNullException.ThrowIfNull(context);
+        var recorded = await PaymentStore.FindAsync(context.Transaction, held.ReservationId, cancellationToken);
         var now = time.GetUtcNow();
-        var token = PaymentTokenSeal.TryOpen(held.SealedPaymentToken, tokenKey, out var opened) ? opened : null;
-        var started = Payment.Start(held, token, Guid.CreateVersion7(now), now);
-        if (!await PaymentStore.InsertAsync(context.Transaction, started.Payment, cancellationToken))
+        // Opened only when a payment is to start: a repeated hold needs no private-key operation.
+        var token = recorded is null && PaymentTokenSeal.TryOpen(held.SealedPaymentToken, tokenKey, out var opened) ? opened : null;
+        var decision = Decide(recorded, held, token, Guid.CreateVersion7(now), now);
+        if (!decision.Changed)
         {
             LogAlreadyRecorded(held.ReservationId);
             return;
         }
 
-        if (started.Event is PaymentFailed failed)
+        await PaymentStore.ApplyAsync(context.Transaction, decision, context.Envelope.EventId, cancellationToken);
+        if (decision.Payment.Status == PaymentStatus.Failed)
         {
             LogTokenUnreadable(held.ReservationId);
-            context.Transaction.Publish(failed, correlationId: held.ReservationId);
             return;
         }
 
         context.Transaction.OnCommitted(dispatcher.Wake);
     }
+
+    /// <summary>
+    /// A payment starts for a reservation that has none (failed at once when its token could not be
+    /// opened, <paramref name="token"/> null); a reservation that has one, held again, changes nothing.
+    /// </summary>
+    public static PaymentDecision Decide(Payment? recorded, TicketsHeld held, string? token, Guid paymentId, DateTimeOffset now) =>
+        recorded is null ? Payment.Start(held, token, paymentId, now) : PaymentDecision.Unchanged(recorded);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reservation {ReservationId} already has a payment; the repeated TicketsHeld changes nothing")]
     private partial void LogAlreadyRecorded(Guid reservationId);

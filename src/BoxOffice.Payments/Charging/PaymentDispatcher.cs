@@ -166,33 +166,14 @@ internal sealed partial class PaymentDispatcher(
     /// <summary>Counts the attempt; null when the payment is no longer due (someone settled it meanwhile).</summary>
     private async Task<Payment?> RecordAttemptAsync(Payment due, CancellationToken ct)
     {
-        await using var tx = await database.BeginAsync(ct);
-        var payment = await PaymentStore.FindAsync(tx, due.ReservationId, ct);
-        var now = time.GetUtcNow();
-        if (payment is null || payment.Status != due.Status || !payment.IsDue(now))
-        {
-            return null;
-        }
-
-        var attempt = payment.AttemptStarted(now, _options.MaxRetryDelay);
-        await PaymentStore.SaveAsync(tx, payment, new Decision(attempt, null), ct);
-        await tx.CommitAsync(ct);
-        return attempt;
+        var decision = await PaymentStore.DecideAsync(
+            database, due.ReservationId, (payment, now) => payment.StartAttempt(due.Status, now, _options.MaxRetryDelay), time, ct);
+        return decision is { Changed: true } ? decision.Payment : null;
     }
 
     /// <summary>Applies the gateway's answer to the payment as it is now, with the event it causes, in one transaction.</summary>
-    private async Task RecordAsync(Guid reservationId, Func<Payment, DateTimeOffset, Decision> decide, CancellationToken ct)
-    {
-        await using var tx = await database.BeginAsync(ct);
-        var payment = await PaymentStore.FindAsync(tx, reservationId, ct);
-        if (payment is null)
-        {
-            return;
-        }
-
-        await PaymentStore.SaveAsync(tx, payment, decide(payment, time.GetUtcNow()), ct);
-        await tx.CommitAsync(ct);
-    }
+    private Task RecordAsync(Guid reservationId, Func<Payment, DateTimeOffset, PaymentDecision> decide, CancellationToken ct) =>
+        PaymentStore.DecideAsync(database, reservationId, decide, time, ct);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Loading due payments failed; retrying at the next poll")]
     private partial void LogLoadFailed(Exception error);

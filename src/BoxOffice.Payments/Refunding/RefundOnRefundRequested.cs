@@ -19,26 +19,31 @@ internal sealed partial class RefundOnRefundRequested(TimeProvider time, Dispatc
         ArgumentNullException.ThrowIfNull(requested);
         ArgumentNullException.ThrowIfNull(context);
         var payment = await PaymentStore.FindAsync(context.Transaction, requested.ReservationId, cancellationToken);
-        if (payment is null)
+        switch (Decide(payment, requested, time.GetUtcNow()))
         {
-            LogNoPayment(requested.ReservationId);
-            return;
-        }
+            case null:
+                LogNoPayment(requested.ReservationId);
+                break;
+            case { Changed: false } ignored:
+                LogIgnored(requested.ReservationId, ignored.Payment.Status);
+                break;
+            case var decision:
+                await PaymentStore.ApplyAsync(context.Transaction, decision, context.Envelope.EventId, cancellationToken);
+                if (requested.Amount != decision.Payment.Amount || requested.Currency != decision.Payment.Currency)
+                {
+                    LogAmountDiffers(requested.ReservationId, requested.Amount, requested.Currency, decision.Payment.Amount, decision.Payment.Currency);
+                }
 
-        var decision = payment.RefundRequested(time.GetUtcNow());
-        if (await PaymentStore.SaveAsync(context.Transaction, payment, decision, cancellationToken))
-        {
-            if (requested.Amount != payment.Amount || requested.Currency != payment.Currency)
-            {
-                LogAmountDiffers(requested.ReservationId, requested.Amount, requested.Currency, payment.Amount, payment.Currency);
-            }
+                context.Transaction.OnCommitted(dispatcher.Wake);
+                break;
+        }
+    }
 
-            context.Transaction.OnCommitted(dispatcher.Wake);
-        }
-        else
-        {
-            LogIgnored(requested.ReservationId, payment.Status);
-        }
+    /// <summary>What the request does to the reservation's payment (the whole payment is refunded); null when it has none.</summary>
+    public static PaymentDecision? Decide(Payment? payment, RefundRequested requested, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(requested);
+        return payment?.RefundRequested(now);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refund requested for reservation {ReservationId}, which has no payment; ignored")]

@@ -78,29 +78,30 @@ internal static partial class ReceiveGatewayWebhook
             return TypedResults.Ok();
         }
 
-        await using var tx = await database.BeginAsync(ct);
-        var payment = await PaymentStore.FindAsync(tx, reservationId, ct);
-        if (payment is null)
+        WebhookVerdict? verdict = null;
+        var decision = await PaymentStore.DecideAsync(database, reservationId, (payment, now) =>
         {
-            LogNotOurs(logger, webhook.Id, type);
-            metrics.WebhookRejected(UnknownPayment);
-            return TypedResults.Ok();
-        }
-
-        switch (payment.WebhookReceived(type, intent.Id, intent.Amount, intent.Currency, time.GetUtcNow()))
+            verdict = payment.WebhookReceived(type, intent.Id, intent.Amount, intent.Currency, now);
+            return verdict is WebhookVerdict.Applied applied ? applied.Decision : PaymentDecision.Unchanged(payment);
+        }, time, ct);
+        switch (verdict)
         {
+            case null:
+                LogNotOurs(logger, webhook.Id, type);
+                metrics.WebhookRejected(UnknownPayment);
+                break;
             case WebhookVerdict.Rejected rejected:
-                // Nothing written: disposing the transaction rolls it back.
+                // Nothing was written.
+                var payment = decision!.Payment;
                 LogRejected(logger, webhook.Id, type, reservationId, rejected.Tag, intent.Id, intent.Amount, intent.Currency,
                     payment.IntentId, payment.Amount, payment.Currency);
                 metrics.WebhookRejected(rejected.Tag);
                 break;
-            case WebhookVerdict.Applied { Decision: var decision } when await PaymentStore.SaveAsync(tx, payment, decision, ct):
-                await tx.CommitAsync(ct);
+            case WebhookVerdict.Applied when decision!.Changed:
                 LogApplied(logger, webhook.Id, type, reservationId, decision.Payment.Status);
                 break;
             default:
-                LogNoEffect(logger, webhook.Id, type, reservationId, payment.Status);
+                LogNoEffect(logger, webhook.Id, type, reservationId, decision!.Payment.Status);
                 break;
         }
 

@@ -1,6 +1,6 @@
 using BoxOffice.Contracts.Tickets;
 using BoxOffice.Messaging.Consuming;
-using BoxOffice.Messaging.Storage;
+using BoxOffice.Messaging.Deciding;
 using BoxOffice.Recommendations.Storage;
 
 namespace BoxOffice.Recommendations.Catalog;
@@ -13,25 +13,16 @@ internal sealed class KeepEvent : IEventHandler<EventPublished>
 {
     public async ValueTask HandleAsync(EventPublished published, ConsumeContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(published);
         ArgumentNullException.ThrowIfNull(context);
-        var id = published.EventId.ToString("D");
-        await context.Command("""
-                INSERT INTO events (event_id, name, city, category, starts_at, minimum_age)
-                VALUES (@id, @name, @city, @category, @starts_at, @minimum_age)
-                ON CONFLICT (event_id) DO UPDATE SET
-                    name = excluded.name, city = excluded.city, category = excluded.category,
-                    starts_at = excluded.starts_at, minimum_age = excluded.minimum_age
-                """)
-            .With("@id", id).With("@name", published.Name).With("@city", published.City).With("@category", published.Category)
-            .With("@starts_at", RecommendationsSchema.Ms(published.StartsAt)).With("@minimum_age", published.MinimumAge)
-            .ExecuteNonQueryAsync(cancellationToken);
+        await context.ApplyAsync(Decide(published), RecommendationsWriter.Instance, cancellationToken);
+    }
 
-        await context.Command("DELETE FROM event_performers WHERE event_id = @id").With("@id", id).ExecuteNonQueryAsync(cancellationToken);
-        foreach (var performer in published.Performers.Where(p => !string.IsNullOrWhiteSpace(p)).Distinct(StringComparer.Ordinal))
-        {
-            await context.Command("INSERT INTO event_performers (event_id, performer) VALUES (@id, @performer)")
-                .With("@id", id).With("@performer", performer).ExecuteNonQueryAsync(cancellationToken);
-        }
+    /// <summary>The publication's facts, with each named performer once (blank names are no performer).</summary>
+    public static Decision<RecommendationsChange> Decide(EventPublished published)
+    {
+        ArgumentNullException.ThrowIfNull(published);
+        return Decision<RecommendationsChange>.Of(new RecommendationsChange.EventKept(
+            published.EventId, published.Name, published.City, published.Category, published.StartsAt, published.MinimumAge,
+            [.. published.Performers.Where(p => !string.IsNullOrWhiteSpace(p)).Distinct(StringComparer.Ordinal)]));
     }
 }

@@ -1,5 +1,6 @@
 using BoxOffice.Contracts.Tickets;
 using BoxOffice.Messaging.Consuming;
+using BoxOffice.Messaging.Deciding;
 using BoxOffice.Messaging.Storage;
 using BoxOffice.Recommendations.Storage;
 
@@ -15,25 +16,22 @@ internal sealed class RecordPurchase : IEventHandler<TicketsAcquired>
     {
         ArgumentNullException.ThrowIfNull(acquired);
         ArgumentNullException.ThrowIfNull(context);
-        var inserted = await context.Command("""
-                INSERT INTO purchases (reservation_id, user_id, event_id, quantity, source_seq, purchased_at)
-                VALUES (@reservation, @user, @event, @quantity, @seq, @at)
-                ON CONFLICT (reservation_id) DO NOTHING
-                """)
-            .With("@reservation", acquired.ReservationId.ToString("D")).With("@user", acquired.UserId.ToString("D"))
-            .With("@event", acquired.EventId.ToString("D")).With("@quantity", acquired.Quantity)
-            .With("@seq", context.Sequence).With("@at", RecommendationsSchema.Ms(context.Envelope.OccurredAt))
-            .ExecuteNonQueryAsync(cancellationToken);
-        if (inserted == 0)
-        {
-            return;
-        }
+        var recorded = await context.Command("SELECT 1 FROM purchases WHERE reservation_id = @reservation")
+            .With("@reservation", acquired.ReservationId.ToString("D")).ExecuteScalarAsync(cancellationToken) is not (null or DBNull);
+        var decision = Decide(recorded, acquired, context.Sequence, context.Envelope.OccurredAt);
+        await context.ApplyAsync(decision, RecommendationsWriter.Instance, cancellationToken);
+    }
 
-        await context.Command("""
-                INSERT INTO event_buyers (user_id, event_id, tickets) VALUES (@user, @event, @quantity)
-                ON CONFLICT (user_id, event_id) DO UPDATE SET tickets = event_buyers.tickets + excluded.tickets
-                """)
-            .With("@user", acquired.UserId.ToString("D")).With("@event", acquired.EventId.ToString("D")).With("@quantity", acquired.Quantity)
-            .ExecuteNonQueryAsync(cancellationToken);
+    /// <summary>
+    /// The acquisition is recorded where the Tickets log holds it (<paramref name="sequence"/>, what a
+    /// replay from a position forgets) and when it happened; one recorded already decides nothing.
+    /// </summary>
+    public static Decision<RecommendationsChange> Decide(bool recorded, TicketsAcquired acquired, long sequence, DateTimeOffset occurredAt)
+    {
+        ArgumentNullException.ThrowIfNull(acquired);
+        return recorded
+            ? Decision<RecommendationsChange>.None
+            : Decision<RecommendationsChange>.Of(new RecommendationsChange.PurchaseRecorded(
+                acquired.ReservationId, acquired.UserId, acquired.EventId, acquired.Quantity, sequence, occurredAt));
     }
 }
