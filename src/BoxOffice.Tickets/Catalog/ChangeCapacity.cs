@@ -64,7 +64,7 @@ internal static class ChangeCapacity
                 string.Create(CultureInfo.InvariantCulture, $"{committed} tickets are held or sold; the capacity cannot go below that."));
         }
 
-        await tx.Command("UPDATE ticket_types SET capacity = @capacity, max_per_order = MIN(max_per_order, @capacity) WHERE id = @id")
+        await tx.Command("UPDATE ticket_types SET capacity = @capacity, max_per_order = CASE WHEN max_per_order < @capacity THEN max_per_order ELSE @capacity END WHERE id = @id")
             .With("@capacity", capacity).With("@id", id.ToString()).ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
 
