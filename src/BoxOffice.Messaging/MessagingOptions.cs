@@ -60,6 +60,15 @@ public sealed class MessagingOptions
     public TimeSpan FallbackPoll { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// How often a background <see cref="WorkLoop"/> (the payment dispatcher, the mail sender, the
+    /// registration publisher) looks for due work without being woken: work that comes due by the
+    /// clock alone (a retry's time) and rows written by other processes. One second by default.
+    /// Kept apart from <see cref="FallbackPoll"/>: raising that one must not delay retries.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    public TimeSpan WorkPoll { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// How long events stay in a service's log for replay. Events are deleted only once they are
     /// older than this AND every consumer in this process has applied them. Zero keeps them forever.
     /// </summary>

@@ -108,6 +108,7 @@ public static class MessagingServiceCollectionExtensions
                     + "(env Messaging__Faults__<consumer>), or run in another environment (ASPNETCORE_ENVIRONMENT=Development).")
                 .ValidateOnStart();
             services.TryAddSingleton(TimeProvider.System);
+            services.TryAddSingleton<WorkLoopServices>();
             services.AddSingleton(sp => new DatabaseRegistry(
                 sp.GetServices<DatabaseDefinition>(), sp.GetRequiredService<IOptions<MessagingOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
