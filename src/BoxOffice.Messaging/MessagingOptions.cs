@@ -22,8 +22,9 @@ public sealed class MessagingOptions
     public const string Section = "Messaging";
 
     /// <summary>
-    /// Where each service's SQLite database lives. Bound from <c>BoxOffice:DataDirectory</c>
-    /// (env <c>BoxOffice__DataDirectory</c>); relative paths are under the current directory.
+    /// Where each service's SQLite database lives: the deployment's data folder, set by
+    /// <c>AddMessaging</c> from <c>BoxOffice:DataDirectory</c> (env <c>BoxOffice__DataDirectory</c>)
+    /// through <c>DataFolder.Resolve</c>, as a full path (a relative setting is under the content root).
     /// </summary>
     [Required]
     public string DataDirectory { get; set; } = "data";

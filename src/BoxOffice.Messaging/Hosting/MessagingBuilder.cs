@@ -2,6 +2,7 @@ using BoxOffice.Contracts;
 using BoxOffice.Messaging.Consuming;
 using BoxOffice.Messaging.Operations;
 using BoxOffice.Messaging.Storage;
+using BoxOffice.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -88,7 +89,7 @@ public static class MessagingServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the messaging core (once) with its options from <c>Messaging</c> and the data directory
-    /// from <c>BoxOffice:DataDirectory</c>, and returns a builder to declare databases and consumers.
+    /// from <see cref="DataFolder.Resolve"/> (<c>BoxOffice:DataDirectory</c>), and returns a builder to declare databases and consumers.
     /// </summary>
     public static MessagingBuilder AddMessaging(this IServiceCollection services, IConfiguration configuration)
     {
@@ -97,9 +98,8 @@ public static class MessagingServiceCollectionExtensions
         {
             services.AddOptions<MessagingOptions>()
                 .Bind(configuration.GetSection(MessagingOptions.Section))
-                .Configure(o => o.DataDirectory = configuration["BoxOffice:DataDirectory"] ?? o.DataDirectory)
-                // A relative data directory is under the content root (the project folder under `dotnet run`).
-                .PostConfigure<IHostEnvironment>((o, env) => o.DataDirectory = Path.GetFullPath(o.DataDirectory, env.ContentRootPath))
+                // The one data folder of the deployment (BoxOffice:DataDirectory, under the content root when relative).
+                .Configure<IHostEnvironment>((o, env) => o.DataDirectory = DataFolder.Resolve(configuration, env))
                 .ValidateDataAnnotations()
                 // A demo fault fails real events on purpose: never where real buyers are.
                 .Validate<IHostEnvironment>(
