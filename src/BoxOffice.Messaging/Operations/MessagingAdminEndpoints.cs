@@ -72,7 +72,7 @@ public static class MessagingAdminEndpoints
         {
             RedriveStatus.NotFound => Problems.NotFound($"Consumer '{consumer}' has no dead letter {id}."),
             // The handler's own error goes to the dead letter's record, for operators, not into a problem.
-            RedriveStatus.Failed => Problems.Result(StatusCodes.Status409Conflict, "redrive-failed", "The handler failed again",
+            RedriveStatus.Failed => Problems.Result(ProblemTypes.RedriveFailed,
                 $"Dead letter {id} failed again in '{consumer}' and stays a dead letter; its new error is in GET /api/admin/messaging/consumers/{consumer}/dead-letters. Fix the cause, then redrive it again."),
             _ => TypedResults.Ok(result),
         };
@@ -127,7 +127,7 @@ public static class MessagingAdminEndpoints
         }
         catch (NotSupportedException)
         {
-            return Problems.Result(StatusCodes.Status409Conflict, "replay-not-supported", "This consumer replays from the beginning only",
+            return Problems.Result(ProblemTypes.ReplayNotSupported,
                 $"'{consumer}' keeps totals that cannot be rolled back to a point in time: reset it with {{\"beginning\": true}}. Nothing was changed.");
         }
     }
