@@ -155,7 +155,7 @@ internal static class ApiReference
         if (metadata.OfType<EnableRateLimitingAttribute>().Any())
         {
             problems.TryAdd(StatusCodes.Status429TooManyRequests, []);
-            problems[StatusCodes.Status429TooManyRequests].Add("rate-limited");
+            problems[StatusCodes.Status429TooManyRequests].Add(ProblemTypes.RateLimited.Name);
             Respond(operation, context.Document, StatusCodes.Status429TooManyRequests, null);
         }
 

@@ -1,8 +1,8 @@
 using System.Text.Json.Serialization;
 using BoxOffice.Accounts;
-using BoxOffice.Host.Operations;
 using BoxOffice.Loyalty;
 using BoxOffice.Messaging.Hosting;
+using BoxOffice.Messaging.Operations;
 using BoxOffice.Notifications;
 using BoxOffice.PaymentGateway;
 using BoxOffice.Payments;
@@ -103,7 +103,7 @@ public static class EmbeddedHost
         app.MapNotifications();
         app.MapRecommendations();
         app.MapLoyalty(app.Configuration);
-        app.MapOperations();
+        app.MapMessagingAdmin();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

@@ -23,8 +23,9 @@ public sealed class MessagingOptions
     public const string Section = "Messaging";
 
     /// <summary>
-    /// Where each service's SQLite database lives. Bound from <c>BoxOffice:DataDirectory</c>
-    /// (env <c>BoxOffice__DataDirectory</c>); relative paths are under the current directory.
+    /// Where each service's SQLite database lives: the deployment's data folder, set by
+    /// <c>AddMessaging</c> from <c>BoxOffice:DataDirectory</c> (env <c>BoxOffice__DataDirectory</c>)
+    /// through <c>DataFolder.Resolve</c>, as a full path (a relative setting is under the content root).
     /// </summary>
     [Required]
     public string DataDirectory { get; set; } = "data";
@@ -83,6 +84,15 @@ public sealed class MessagingOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan FallbackPoll { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often a background <see cref="WorkLoop"/> (the payment dispatcher, the mail sender, the
+    /// registration publisher) looks for due work without being woken: work that comes due by the
+    /// clock alone (a retry's time) and rows written by other processes. One second by default.
+    /// Kept apart from <see cref="FallbackPoll"/>: raising that one must not delay retries.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    public TimeSpan WorkPoll { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// How long events stay in a service's log for replay. Events are deleted only once they are

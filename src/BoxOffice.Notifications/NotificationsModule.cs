@@ -42,13 +42,11 @@ public static class NotificationsModule
         var services = messaging.Services;
         services.AddOptions<NotificationsOptions>()
             .Bind(configuration.GetSection(NotificationsOptions.Section))
-            // The mail folder defaults to the data directory's "mail", and like it, a relative path
+            // The mail folder defaults to the data folder's "mail", and like it, a relative path
             // is under the content root.
-            .PostConfigure<IHostEnvironment>((o, env) => o.MailDirectory = Path.GetFullPath(
-                string.IsNullOrWhiteSpace(o.MailDirectory)
-                    ? Path.Combine(configuration["BoxOffice:DataDirectory"] ?? "data", "mail")
-                    : o.MailDirectory,
-                env.ContentRootPath))
+            .PostConfigure<IHostEnvironment>((o, env) => o.MailDirectory = string.IsNullOrWhiteSpace(o.MailDirectory)
+                ? Path.Combine(DataFolder.Resolve(configuration, env), "mail")
+                : Path.GetFullPath(o.MailDirectory, env.ContentRootPath))
             .ValidateDataAnnotations()
             .Validate(o => MailboxAddress.TryParse(o.From, out _), "Notifications:From must be a mail address, such as BoxOffice <tickets@boxoffice.local>.")
             .Validate(o => o.Smtp is { Port: > 0 and <= 65_535 }, "Notifications:Smtp:Port must be from 1 to 65535.")

@@ -52,16 +52,23 @@ public static class ApiDocumentation
         ArgumentNullException.ThrowIfNull(endpoint);
         return endpoint
             .WithMetadata(new JsonBodyMetadata(typeof(T), WithoutNulls(JsonSerializer.SerializeToNode(example, typeInfo))))
-            .ProducesProblems(StatusCodes.Status400BadRequest, "invalid-request");
+            .ProducesProblems(StatusCodes.Status400BadRequest, ProblemTypes.InvalidRequest.Name);
     }
 
     /// <summary>
     /// The endpoint can answer <paramref name="status"/> with a problem of each of <paramref name="types"/>
-    /// (400 as a validation problem with the invalid fields). Calls for one status add up.
+    /// (400 as a validation problem with the invalid fields). Calls for one status add up. Each name
+    /// must be in <see cref="ProblemTypes"/> with that status: a typo fails at mapping, not in a client.
     /// </summary>
     public static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder endpoint, int status, params string[] types)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(types);
+        foreach (var type in types)
+        {
+            _ = ProblemTypes.Get(type, status);
+        }
+
         var documented = status == StatusCodes.Status400BadRequest
             ? endpoint.ProducesValidationProblem()
             : endpoint.ProducesProblem(status);

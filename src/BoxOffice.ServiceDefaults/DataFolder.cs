@@ -8,24 +8,29 @@ using Microsoft.Extensions.Logging;
 namespace BoxOffice.ServiceDefaults;
 
 /// <summary>
-/// The data folder a deployment keeps its databases and generated secrets in
-/// (<c>BoxOffice:DataDirectory</c>, relative to the content root). Everything in it is private to
-/// the process's user: folders 0700, files 0600.
+/// The data folder a deployment keeps its databases, generated secrets and dropped mails in
+/// (<c>BoxOffice:DataDirectory</c>, relative to the content root). <see cref="Resolve"/> is the one
+/// place that setting is read: the messaging core's databases, the secrets, Notifications' mail
+/// folder and the host all take the folder from it. Everything in it is private to the process's
+/// user: folders 0700, files 0600.
 /// </summary>
 public static partial class DataFolder
 {
     /// <summary>The configuration key of the data folder.</summary>
     public const string Key = "BoxOffice:DataDirectory";
 
+    /// <summary>The data folder when <see cref="Key"/> is not set, under the content root.</summary>
+    public const string Default = "data";
+
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    /// <summary>The data folder's full path.</summary>
+    /// <summary>The data folder's full path: <see cref="Key"/> (or <see cref="Default"/>), a relative one under the content root.</summary>
     public static string Resolve(IConfiguration configuration, IHostEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(environment);
-        return Path.GetFullPath(configuration[Key] ?? "data", environment.ContentRootPath);
+        return Path.GetFullPath(configuration[Key] is { Length: > 0 } folder ? folder : Default, environment.ContentRootPath);
     }
 
     /// <summary>

@@ -102,7 +102,7 @@ public static class RateLimits
         var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await Problems.Result(StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests",
+        await Problems.Result(ProblemTypes.RateLimited,
                 string.Create(CultureInfo.InvariantCulture, $"Too many requests of this kind from you; nothing was done. Try again in {seconds} s."))
             .ExecuteAsync(http);
     }

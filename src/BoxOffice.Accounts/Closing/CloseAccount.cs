@@ -69,7 +69,7 @@ internal static class CloseAccount
         {
             return attempt.Wait > TimeSpan.Zero
                 ? Login.TooManyAttempts(attempt, http.Response)
-                : Problems.Result(StatusCodes.Status403Forbidden, "wrong-password", "Wrong password", "The password is wrong; the account was not closed.");
+                : Problems.Result(ProblemTypes.WrongPassword, "The password is wrong; the account was not closed.");
         }
 
         await throttle.ForgiveAsync(key, client, ct);

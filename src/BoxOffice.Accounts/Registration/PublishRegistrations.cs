@@ -4,8 +4,6 @@ using BoxOffice.Contracts.Accounts;
 using BoxOffice.Messaging;
 using BoxOffice.Messaging.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace BoxOffice.Accounts.Registration;
 
@@ -17,13 +15,13 @@ namespace BoxOffice.Accounts.Registration;
 /// appends the events and the "announced" marks in one transaction, and a crash in between only
 /// delays the event. Registrations go first, and a user deleted before being announced is never
 /// announced as registered, so no consumer sees a registration after the closure. It wakes on each
-/// registration and closure, with a 1 s fallback poll.
+/// registration and closure, with the messaging core's poll (<c>Messaging:WorkPoll</c>, 1 s).
 /// </summary>
-internal sealed partial class PublishRegistrations(
+internal sealed class PublishRegistrations(
     [FromKeyedServices(AccountsSchema.Database)] ServiceDatabase accounts,
     RegistrationSignal signal,
     TimeProvider time,
-    ILogger<PublishRegistrations> logger) : BackgroundService
+    WorkLoopServices loop) : WorkLoop("Announcing new and closed accounts", loop)
 {
     public static MigrationSet Schema { get; } = new("accounts-announced",
     [
@@ -36,29 +34,9 @@ internal sealed partial class PublishRegistrations(
             """),
     ]);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await PublishAsync(stoppingToken) > 0)
-                {
-                }
+    protected override WorkSignal Signal => signal;
 
-                await signal.WaitAsync(TimeSpan.FromSeconds(1), time, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                LogFailed(ex);
-                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
-            }
-        }
-    }
+    protected override async Task<bool> DoDueWorkAsync(CancellationToken ct) => await PublishAsync(ct) > 0;
 
     internal async Task<int> PublishAsync(CancellationToken ct)
     {
@@ -110,9 +88,6 @@ internal sealed partial class PublishRegistrations(
         await tx.CommitAsync(ct);
         return users.Count + closures.Count;
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Announcing new accounts failed; trying again")]
-    private partial void LogFailed(Exception error);
 }
 
 /// <summary>Wakes the publisher when a user was saved or closed.</summary>

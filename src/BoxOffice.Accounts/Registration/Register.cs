@@ -136,7 +136,7 @@ internal static class Register
         if (!created.Succeeded)
         {
             return created.Errors.Any(e => e.Code is nameof(IdentityErrorDescriber.DuplicateEmail) or nameof(IdentityErrorDescriber.DuplicateUserName))
-                ? Problems.Result(StatusCodes.Status409Conflict, "email-taken", "E-mail address taken", "An account with this e-mail address exists already.")
+                ? Problems.Result(ProblemTypes.EmailTaken, "An account with this e-mail address exists already.")
                 : Invalid(IdentityErrors(created));
         }
 

@@ -113,16 +113,14 @@ internal static class Login
 
     // One answer for an unknown address and a wrong password: the caller learns nothing about which.
     internal static IResult InvalidCredentials() =>
-        Problems.Result(StatusCodes.Status401Unauthorized, "invalid-credentials", "Invalid credentials", "The e-mail address or the password is wrong.");
+        Problems.Result(ProblemTypes.InvalidCredentials, "The e-mail address or the password is wrong.");
 
     // The same for every e-mail, known or not; it speaks of this address only, as only it waits.
     internal static IResult TooManyAttempts(LoginThrottle.Attempt attempt, HttpResponse response)
     {
         response.Headers.RetryAfter = attempt.RetryAfterSeconds;
         return Problems.Result(
-            StatusCodes.Status429TooManyRequests,
-            "too-many-attempts",
-            "Too many failed attempts",
+            ProblemTypes.TooManyAttempts,
             $"Too many failed attempts for this e-mail address from your network address: try again in {attempt.RetryAfterSeconds} seconds.",
             new Dictionary<string, object?> { ["retryAfter"] = long.Parse(attempt.RetryAfterSeconds, CultureInfo.InvariantCulture) });
     }

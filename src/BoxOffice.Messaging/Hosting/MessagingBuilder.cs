@@ -2,6 +2,7 @@ using BoxOffice.Contracts;
 using BoxOffice.Messaging.Consuming;
 using BoxOffice.Messaging.Operations;
 using BoxOffice.Messaging.Storage;
+using BoxOffice.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -88,7 +89,7 @@ public static class MessagingServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the messaging core (once) with its options from <c>Messaging</c> and the data directory
-    /// from <c>BoxOffice:DataDirectory</c>, and returns a builder to declare databases and consumers.
+    /// from <see cref="DataFolder.Resolve"/> (<c>BoxOffice:DataDirectory</c>), and returns a builder to declare databases and consumers.
     /// </summary>
     public static MessagingBuilder AddMessaging(this IServiceCollection services, IConfiguration configuration)
     {
@@ -97,15 +98,14 @@ public static class MessagingServiceCollectionExtensions
         {
             services.AddOptions<MessagingOptions>()
                 .Bind(configuration.GetSection(MessagingOptions.Section))
+                // The one data folder of the deployment (BoxOffice:DataDirectory, under the content root when relative).
+                .Configure<IHostEnvironment>((o, env) => o.DataDirectory = DataFolder.Resolve(configuration, env))
                 .Configure(o =>
                 {
-                    o.DataDirectory = configuration["BoxOffice:DataDirectory"] ?? o.DataDirectory;
                     o.Storage = configuration.GetValue("BoxOffice:Storage", o.Storage);
                     o.PostgresConnectionString = configuration.GetConnectionString("Postgres") ?? o.PostgresConnectionString;
                     o.DatabasePrefix = configuration["BoxOffice:DatabasePrefix"] ?? o.DatabasePrefix;
                 })
-                // A relative data directory is under the content root (the project folder under `dotnet run`).
-                .PostConfigure<IHostEnvironment>((o, env) => o.DataDirectory = Path.GetFullPath(o.DataDirectory, env.ContentRootPath))
                 .ValidateDataAnnotations()
                 .Validate(
                     o => o.Storage != StorageProvider.Postgres || !string.IsNullOrWhiteSpace(o.PostgresConnectionString),
@@ -118,6 +118,7 @@ public static class MessagingServiceCollectionExtensions
                     + "(env Messaging__Faults__<consumer>), or run in another environment (ASPNETCORE_ENVIRONMENT=Development).")
                 .ValidateOnStart();
             services.TryAddSingleton(TimeProvider.System);
+            services.TryAddSingleton<WorkLoopServices>();
             services.AddSingleton(sp => new DatabaseRegistry(
                 sp.GetServices<DatabaseDefinition>(), sp.GetRequiredService<IOptions<MessagingOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));

@@ -103,7 +103,8 @@ public sealed partial class MessagingRuntime : IHostedService
 
         if (_options.Retention > TimeSpan.Zero)
         {
-            _loops.Add(Task.Run(() => RetainAsync(token), CancellationToken.None));
+            var sweep = new RetentionSweep(this, new WorkLoopServices(Options.Create(_options), _time, _loggers));
+            _loops.Add(Task.Run(() => sweep.RunAsync(token), CancellationToken.None));
         }
 
         IsReady = true;
@@ -198,30 +199,6 @@ public sealed partial class MessagingRuntime : IHostedService
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) == 1;
     }
 
-    private async Task RetainAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(_options.RetentionInterval, _time, ct);
-                var deleted = await SweepAsync(ct);
-                if (deleted > 0)
-                {
-                    LogRetention(deleted);
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                LogRetentionFailed(ex);
-            }
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Messaging started: {Databases} databases, {Subscriptions} subscriptions, data in {DataDirectory}")]
     private partial void LogStarted(int databases, int subscriptions, string dataDirectory);
 
@@ -231,6 +208,24 @@ public sealed partial class MessagingRuntime : IHostedService
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention deleted {Deleted} applied events past the retention period")]
     private partial void LogRetention(int deleted);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Retention sweep failed; it runs again at the next interval")]
-    private partial void LogRetentionFailed(Exception error);
+
+    /// <summary>
+    /// Runs <see cref="SweepAsync"/> at start-up and every <see cref="MessagingOptions.RetentionInterval"/>
+    /// on the one background loop (failures are logged and retried after a backoff).
+    /// </summary>
+    private sealed class RetentionSweep(MessagingRuntime runtime, WorkLoopServices services) : WorkLoop("The retention sweep", services)
+    {
+        protected override TimeSpan Poll => runtime._options.RetentionInterval;
+
+        protected override async Task<bool> DoDueWorkAsync(CancellationToken ct)
+        {
+            var deleted = await runtime.SweepAsync(ct);
+            if (deleted > 0)
+            {
+                runtime.LogRetention(deleted);
+            }
+
+            return false;
+        }
+    }
 }

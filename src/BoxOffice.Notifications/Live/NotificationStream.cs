@@ -60,7 +60,7 @@ internal static partial class NotificationStream
         if (subscription is null)
         {
             http.Response.Headers.RetryAfter = RetryAfter.TotalSeconds.ToString(CultureInfo.InvariantCulture);
-            return Problems.Result(StatusCodes.Status429TooManyRequests, "too-many-streams", "Too many streams",
+            return Problems.Result(ProblemTypes.TooManyStreams,
                 "Too many live notification streams are open; close one or try again later.");
         }
 

@@ -2,7 +2,6 @@ using BoxOffice.Messaging;
 using BoxOffice.Messaging.Storage;
 using BoxOffice.Notifications.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -26,48 +25,17 @@ internal sealed partial class MailSender(
     MailSignal signal,
     IOptions<NotificationsOptions> options,
     TimeProvider time,
-    ILogger<MailSender> logger) : BackgroundService
+    ILogger<MailSender> logger,
+    WorkLoopServices loop) : WorkLoop("Sending due mails", loop)
 {
     private const int BatchSize = 50;
-    private static readonly TimeSpan FallbackPoll = TimeSpan.FromSeconds(1);
 
     private readonly NotificationsOptions _options = options.Value;
     private readonly MailboxAddress _from = MailboxAddress.Parse(options.Value.From);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var full = false;
-            try
-            {
-                full = await SendDueAsync(stoppingToken) == BatchSize;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                // The database failed us; the rows still say what is due.
-                LogSendingFailed(ex);
-            }
+    protected override WorkSignal Signal => signal;
 
-            if (full)
-            {
-                continue;
-            }
-
-            try
-            {
-                await signal.WaitAsync(FallbackPoll, time, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-        }
-    }
+    protected override async Task<bool> DoDueWorkAsync(CancellationToken ct) => await SendDueAsync(ct) == BatchSize;
 
     /// <summary>Sends one batch of due mails and records what became of each; returns how many were due.</summary>
     internal async Task<int> SendDueAsync(CancellationToken ct)
@@ -135,9 +103,6 @@ internal sealed partial class MailSender(
 
         return due.Count;
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Sending due mails failed; retrying at the next poll")]
-    private partial void LogSendingFailed(Exception error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Mail of notification {NotificationId} ({Kind}) sent")]
     private partial void LogSent(long notificationId, string kind);

@@ -3,7 +3,6 @@ using BoxOffice.Messaging.Storage;
 using BoxOffice.Payments.Gateway;
 using BoxOffice.Payments.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -26,57 +25,43 @@ internal sealed partial class PaymentDispatcher(
     DispatchSignal signal,
     IOptions<PaymentsOptions> options,
     TimeProvider time,
-    ILogger<PaymentDispatcher> logger) : BackgroundService
+    ILogger<PaymentDispatcher> logger,
+    WorkLoopServices loop) : WorkLoop("Dispatching due payments", loop)
 {
-    private static readonly TimeSpan FallbackPoll = TimeSpan.FromSeconds(1);
-
     // Owned by the dispatch loop alone: calls in flight by reservation id.
     private readonly Dictionary<Guid, Task> _inFlight = [];
     private readonly PaymentsOptions _options = options.Value;
 
+    protected override WorkSignal Signal => signal;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                foreach (var done in _inFlight.Where(c => c.Value.IsCompleted).Select(c => c.Key).ToList())
-                {
-                    _inFlight.Remove(done);
-                }
-
-                var free = _options.MaxInFlight - _inFlight.Count;
-                if (free > 0)
-                {
-                    // Ask for enough rows to fill every free slot even if all the calls in flight are among them.
-                    var due = await PaymentStore.DueAsync(database, time.GetUtcNow(), free + _inFlight.Count, stoppingToken);
-                    foreach (var payment in due.Where(p => !_inFlight.ContainsKey(p.ReservationId)).Take(free))
-                    {
-                        Start(payment, stoppingToken);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                LogLoadFailed(ex);
-            }
-
-            try
-            {
-                await signal.WaitAsync(FallbackPoll, time, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-        }
+        await base.ExecuteAsync(stoppingToken);
 
         // Calls cut short here are due again after a restart: their rows still say so.
         await Task.WhenAll(_inFlight.Values);
+    }
+
+    /// <summary>Starts the due calls that fit in the free slots; a call that finishes wakes the loop for more.</summary>
+    protected override async Task<bool> DoDueWorkAsync(CancellationToken ct)
+    {
+        foreach (var done in _inFlight.Where(c => c.Value.IsCompleted).Select(c => c.Key).ToList())
+        {
+            _inFlight.Remove(done);
+        }
+
+        var free = _options.MaxInFlight - _inFlight.Count;
+        if (free > 0)
+        {
+            // Ask for enough rows to fill every free slot even if all the calls in flight are among them.
+            var due = await PaymentStore.DueAsync(database, time.GetUtcNow(), free + _inFlight.Count, ct);
+            foreach (var payment in due.Where(p => !_inFlight.ContainsKey(p.ReservationId)).Take(free))
+            {
+                Start(payment, ct);
+            }
+        }
+
+        return false;
     }
 
     private void Start(Payment payment, CancellationToken ct)
@@ -174,9 +159,6 @@ internal sealed partial class PaymentDispatcher(
     /// <summary>Applies the gateway's answer to the payment as it is now, with the event it causes, in one transaction.</summary>
     private Task RecordAsync(Guid reservationId, Func<Payment, DateTimeOffset, PaymentDecision> decide, CancellationToken ct) =>
         PaymentStore.DecideAsync(database, reservationId, decide, time, ct);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Loading due payments failed; retrying at the next poll")]
-    private partial void LogLoadFailed(Exception error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Dispatching the payment of reservation {ReservationId} failed; it is retried when due")]
     private partial void LogDispatchFailed(Exception error, Guid reservationId);

@@ -52,7 +52,7 @@ internal static partial class ReceiveGatewayWebhook
         if (body is null || !WebhookSignature.IsValid(request.Headers["Gateway-Signature"], body, options.Value.WebhookSecret!, time.GetUtcNow()))
         {
             LogInvalidSignature(logger);
-            return Problems.Result(StatusCodes.Status401Unauthorized, "invalid-signature", "Invalid signature",
+            return Problems.Result(ProblemTypes.InvalidSignature,
                 "The Gateway-Signature header is missing, malformed, too old or does not match the body.");
         }
 
@@ -68,7 +68,7 @@ internal static partial class ReceiveGatewayWebhook
 
         if (webhook is not { Type: { } type, Data: { } intent })
         {
-            return Problems.Result(StatusCodes.Status400BadRequest, "invalid-request", "Invalid webhook", "The body is not a gateway webhook.");
+            return Problems.Result(ProblemTypes.InvalidRequest with { Title = "Invalid webhook" }, "The body is not a gateway webhook.");
         }
 
         if (!Guid.TryParse(intent.Metadata?.ReservationId, out var reservationId))

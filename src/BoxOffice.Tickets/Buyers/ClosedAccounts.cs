@@ -20,7 +20,7 @@ internal static class ClosedAccounts
             .With("@user", userId.ToString()).ExecuteScalarAsync(ct) is not null;
 
     public static IResult Refusal() =>
-        Problems.Result(StatusCodes.Status401Unauthorized, "account-closed", "Account closed",
+        Problems.Result(ProblemTypes.AccountClosed,
             "The account this token was issued for has been closed; nothing was changed.");
 }
 

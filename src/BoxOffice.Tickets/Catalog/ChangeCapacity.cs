@@ -60,7 +60,7 @@ internal static class ChangeCapacity
 
         if (capacity < committed)
         {
-            return Problems.Result(StatusCodes.Status409Conflict, "capacity-below-committed", "Capacity below tickets held or sold",
+            return Problems.Result(ProblemTypes.CapacityBelowCommitted,
                 string.Create(CultureInfo.InvariantCulture, $"{committed} tickets are held or sold; the capacity cannot go below that."));
         }
 

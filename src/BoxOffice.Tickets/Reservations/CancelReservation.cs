@@ -43,7 +43,7 @@ internal static class CancelReservation
 
         if (!ReservationRules.CanRelease(reservation.Status))
         {
-            return Problems.Result(StatusCodes.Status409Conflict, "not-cancellable", "Not cancellable",
+            return Problems.Result(ProblemTypes.NotCancellable,
                 $"Only a Pending reservation can be cancelled; this one is {reservation.Status}.");
         }
 

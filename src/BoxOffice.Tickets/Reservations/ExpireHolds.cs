@@ -1,9 +1,8 @@
 using BoxOffice.Contracts.Tickets;
+using BoxOffice.Messaging;
 using BoxOffice.Messaging.Storage;
 using BoxOffice.Tickets.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace BoxOffice.Tickets.Reservations;
@@ -11,40 +10,21 @@ namespace BoxOffice.Tickets.Reservations;
 /// <summary>
 /// Expires Pending reservations whose hold has lapsed: Expired, stock returned, TicketsReleased.
 /// It looks every <c>ExpiryInterval</c> (250 ms) by the injected clock, and first thing at start-up,
-/// so overdue holds expire after a restart too.
+/// so overdue holds expire after a restart too (the messaging core's <see cref="WorkLoop"/>: a full
+/// batch is followed by the next at once, a failure by a backoff).
 /// </summary>
-internal sealed partial class ExpireHolds(
+internal sealed class ExpireHolds(
     [FromKeyedServices(TicketsModule.Database)] ServiceDatabase tickets,
     IOptions<TicketsOptions> options,
     TimeProvider time,
     ReservationLog reservationLog,
-    ILogger<ExpireHolds> logger) : BackgroundService
+    WorkLoopServices loop) : WorkLoop("Expiring holds", loop)
 {
     private const int Batch = 500;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await ExpireDueAsync(stoppingToken) == Batch)
-                {
-                }
+    protected override TimeSpan Poll => options.Value.ExpiryInterval;
 
-                await Task.Delay(options.Value.ExpiryInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                LogFailed(ex);
-                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
-            }
-        }
-    }
+    protected override async Task<bool> DoDueWorkAsync(CancellationToken ct) => await ExpireDueAsync(ct) == Batch;
 
     internal async Task<int> ExpireDueAsync(CancellationToken ct)
     {
@@ -93,7 +73,4 @@ internal sealed partial class ExpireHolds(
         command.With("@now", TicketsStore.Ms(now));
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) == 1;
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Expiring holds failed; trying again")]
-    private partial void LogFailed(Exception error);
 }

@@ -59,7 +59,7 @@ internal static class ReserveTickets
         if (!queue.TryEnqueue(request))
         {
             http.Response.Headers.RetryAfter = "1";
-            return Problems.Result(StatusCodes.Status503ServiceUnavailable, "overloaded", "Too many reservations at once",
+            return Problems.Result(ProblemTypes.Overloaded,
                 "The reservation queue is full; nothing was reserved. Try again in a second.");
         }
 
@@ -70,7 +70,7 @@ internal static class ReserveTickets
                 $"/api/reservations/{accepted.Id}",
                 new AcceptedReservation(accepted.Id, accepted.Status.ToString(), accepted.ExpiresAt)),
             ReserveOutcome.Refused refused => Refuse(refused, body.Quantity!.Value),
-            ReserveOutcome.KeyReused => Problems.Result(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "Idempotency key reused",
+            ReserveOutcome.KeyReused => Problems.Result(ProblemTypes.IdempotencyKeyReused,
                 "This Idempotency-Key was used for a different request; use a new key for a new reservation."),
             _ => Unavailable(http),
         };
@@ -114,26 +114,26 @@ internal static class ReserveTickets
         {
             ["quantity"] = [string.Create(CultureInfo.InvariantCulture, $"{quantity} tickets of this type come to more than can be charged in one order.")],
         }),
-        Refusal.SalesClosed => Problems.Result(StatusCodes.Status409Conflict, "sales-closed", "Sales closed",
+        Refusal.SalesClosed => Problems.Result(ProblemTypes.SalesClosed,
             "The event has started; tickets are no longer sold."),
-        Refusal.AgeRestricted => Problems.Result(StatusCodes.Status403Forbidden, "age-restricted", "Age restricted",
+        Refusal.AgeRestricted => Problems.Result(ProblemTypes.AgeRestricted,
             string.Create(CultureInfo.InvariantCulture, $"Buyers must be at least {refused.Type!.MinimumAge} on the day of the event.")),
         Refusal.PendingReservationExists => PendingReservationExists(refused.Holds!),
         Refusal.TicketLimit => TicketLimit(refused.Holds!, refused.Limits!, quantity),
-        Refusal.SoldOut => Problems.Result(StatusCodes.Status409Conflict, "sold-out", "Sold out",
+        Refusal.SoldOut => Problems.Result(ProblemTypes.SoldOut,
             string.Create(CultureInfo.InvariantCulture, $"Fewer than {quantity} tickets of this type are left ({refused.Type!.Available} available); nothing was held.")),
         _ => throw new InvalidOperationException($"Unmapped refusal {refused.Why}."),
     };
 
     private static IResult PendingReservationExists(BuyerHolds holds) => holds.LatestPending is { } pending
-        ? Problems.Result(StatusCodes.Status409Conflict, "pending-reservation-exists", "Pending reservation exists",
+        ? Problems.Result(ProblemTypes.PendingReservationExists,
             $"You already have a pending reservation for this event ({pending}); complete or cancel it before reserving again.",
             new Dictionary<string, object?> { ["reservationId"] = pending })
-        : Problems.Result(StatusCodes.Status409Conflict, "pending-reservation-exists", "Pending reservation exists",
+        : Problems.Result(ProblemTypes.PendingReservationExists,
             "You already have a pending reservation for this event; complete or cancel it before reserving again.");
 
     private static IResult TicketLimit(BuyerHolds holds, HoldLimits limits, int quantity) =>
-        Problems.Result(StatusCodes.Status409Conflict, "ticket-limit", "Ticket limit reached",
+        Problems.Result(ProblemTypes.TicketLimit,
             string.Create(CultureInfo.InvariantCulture,
                 $"You hold or bought {holds.Tickets} of the {limits.MaxTicketsPerEvent} tickets allowed per buyer for this event; {quantity} more would take you over."),
             new Dictionary<string, object?> { ["ticketsHeldOrBought"] = holds.Tickets, ["maxTicketsPerBuyer"] = limits.MaxTicketsPerEvent });
@@ -141,7 +141,7 @@ internal static class ReserveTickets
     private static IResult Unavailable(HttpContext http)
     {
         http.Response.Headers.RetryAfter = "1";
-        return Problems.Result(StatusCodes.Status503ServiceUnavailable, "unavailable", "Try again",
+        return Problems.Result(ProblemTypes.Unavailable,
             "The reservation could not be recorded; nothing was reserved. Try again.");
     }
 

@@ -1,9 +1,11 @@
 using System.Text.Json.Serialization;
 using BoxOffice.Messaging.Consuming;
-using BoxOffice.Messaging.Operations;
 using BoxOffice.ServiceDefaults;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
-namespace BoxOffice.Host.Operations;
+namespace BoxOffice.Messaging.Operations;
 
 /// <summary>The body of a reset: exactly one of the three ways to say where replay starts.</summary>
 internal sealed record ResetBody(bool? Beginning, DateTimeOffset? At, string? Source, long? Sequence);
@@ -14,11 +16,19 @@ internal sealed partial class OperationsJson : JsonSerializerContext;
 
 /// <summary>
 /// The operators' API over the messaging core, for organizers: where every consumer stands, its
-/// dead letters, redrive, and reset-and-replay from the stored events.
+/// dead letters, redrive, and reset-and-replay from the stored events. Every process that hosts
+/// messaging can map it; it covers the consumers that process runs.
 /// </summary>
-internal static class OperationsEndpoints
+public static class MessagingAdminEndpoints
 {
-    public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder endpoints)
+    /// <summary>
+    /// Maps <c>/api/admin/messaging/...</c> (subscriptions, dead letters, redrive, reset), for the
+    /// <see cref="Roles.Organizer"/> role, answering refusals with problem details and declaring
+    /// them for OpenAPI. Needs the BoxOffice authentication (<c>AddBoxOfficeAuthentication</c>) and <c>AddMessaging</c>.
+    /// </summary>
+    /// <param name="endpoints">The app's endpoints.</param>
+    /// <returns>The same endpoints.</returns>
+    public static IEndpointRouteBuilder MapMessagingAdmin(this IEndpointRouteBuilder endpoints)
     {
         var admin = endpoints.MapGroup("/api/admin/messaging").RequireAuthorization(Roles.Organizer).WithTags("Operations");
         admin.MapGet("/subscriptions", async (MessagingAdmin messaging, CancellationToken ct) => TypedResults.Ok(await messaging.SubscriptionsAsync(ct)))
@@ -62,7 +72,7 @@ internal static class OperationsEndpoints
         {
             RedriveStatus.NotFound => Problems.NotFound($"Consumer '{consumer}' has no dead letter {id}."),
             // The handler's own error goes to the dead letter's record, for operators, not into a problem.
-            RedriveStatus.Failed => Problems.Result(StatusCodes.Status409Conflict, "redrive-failed", "The handler failed again",
+            RedriveStatus.Failed => Problems.Result(ProblemTypes.RedriveFailed,
                 $"Dead letter {id} failed again in '{consumer}' and stays a dead letter; its new error is in GET /api/admin/messaging/consumers/{consumer}/dead-letters. Fix the cause, then redrive it again."),
             _ => TypedResults.Ok(result),
         };
@@ -117,7 +127,7 @@ internal static class OperationsEndpoints
         }
         catch (NotSupportedException)
         {
-            return Problems.Result(StatusCodes.Status409Conflict, "replay-not-supported", "This consumer replays from the beginning only",
+            return Problems.Result(ProblemTypes.ReplayNotSupported,
                 $"'{consumer}' keeps totals that cannot be rolled back to a point in time: reset it with {{\"beginning\": true}}. Nothing was changed.");
         }
     }
