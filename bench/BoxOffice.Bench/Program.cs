@@ -11,6 +11,7 @@ return args switch
     ["tokens", .. var rest] => BuyerTokens.Run(rest),
     ["seal", .. var rest] => PaymentTokenSealing.Run(rest),
     ["pg-commit", .. var rest] => await PostgresGroupCommit.RunAsync(rest),
+    ["pg-drop", .. var rest] => await PostgresGroupCommit.DropAsync(rest),
     _ => Usage(),
 };
 

@@ -3,6 +3,9 @@
 # (Release, synchronous=FULL, the gateway simulator at its default 300 ms median latency).
 # Usage: bench/accept/run.sh [duration, default 15s] [connections, default 256]
 # Needs: wrk (apt-get install -y wrk), python3.
+# On PostgreSQL: BENCH_POSTGRES="Host=127.0.0.1;Username=…;Password=…" (a role that may create
+# databases) puts every service database there, in databases of this run's own (dropped at the end),
+# and measures first, in the same run, the bare group-commit ceiling of the same writes (pg-commit).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-15s}
@@ -14,7 +17,16 @@ key=$(head -c 32 /dev/urandom | base64)
 organizer_password="Bench-$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
 sampler=""
 host_pid=""
-trap 'kill $sampler $host_pid 2>/dev/null || true; wait 2>/dev/null; rm -rf "$work"' EXIT
+storage_env=()
+if [ -n "${BENCH_POSTGRES:-}" ]; then
+  prefix="bench_$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  storage_env=(BoxOffice__Storage=Postgres "ConnectionStrings__Postgres=$BENCH_POSTGRES" BoxOffice__DatabasePrefix="$prefix")
+fi
+drop_databases() {
+  [ -n "${BENCH_POSTGRES:-}" ] || return 0
+  dotnet artifacts/bin/BoxOffice.Bench/release/BoxOffice.Bench.dll pg-drop --connection "$BENCH_POSTGRES" --prefix "$prefix" || true
+}
+trap 'kill $sampler $host_pid 2>/dev/null || true; wait 2>/dev/null; drop_databases; rm -rf "$work"' EXIT
 
 for tool in wrk curl python3; do
   command -v "$tool" >/dev/null || { echo "bench/accept/run.sh needs $tool (apt-get install -y $tool)." >&2; exit 1; }
@@ -23,11 +35,15 @@ done
 echo "Building the host and the load tool in Release (about a minute the first time)…"
 dotnet build -c Release src/BoxOffice.Host -v q -nologo >/dev/null
 dotnet build -c Release bench/BoxOffice.Bench -v q -nologo >/dev/null
+if [ -n "${BENCH_POSTGRES:-}" ]; then
+  echo "The ceiling on this server, same run: the accept path's writes without HTTP or decisions…"
+  dotnet artifacts/bin/BoxOffice.Bench/release/BoxOffice.Bench.dll pg-commit --connection "$BENCH_POSTGRES" --seconds 10
+fi
 echo "Starting the host on port $port and creating a ticket type of 1,000,000 tickets…"
 
 # BENCH_ENV adds settings, for example BENCH_ENV="Messaging__BatchSize=100".
 # shellcheck disable=SC2086
-env BoxOffice__DataDirectory="$work/data" Auth__SigningKey="$key" Seed__OrganizerPassword="$organizer_password" \
+env "${storage_env[@]}" BoxOffice__DataDirectory="$work/data" Auth__SigningKey="$key" Seed__OrganizerPassword="$organizer_password" \
   PaymentGateway__Urls=http://127.0.0.1:5381 Logging__LogLevel__Default=Warning ${BENCH_ENV:-} \
   dotnet artifacts/bin/BoxOffice.Host/release/BoxOffice.Host.dll --urls "http://127.0.0.1:$port" >"$work/host.log" 2>&1 &
 host_pid=$!

@@ -109,8 +109,9 @@ public static class EmbeddedHost
         {
             // Only now is the app's own address known (it may be port 0): tell the gateway where webhooks go.
             gateway.Services.GetRequiredService<WebhookTarget>().Url = new Uri(new Uri(LoopbackUrl(app.Urls.First())), "/api/payments/webhook");
-            app.Logger.LogInformation("BoxOffice is running embedded on {Urls}; data lives in {DataDirectory}; payment gateway simulator on {Gateway}",
-                string.Join(", ", app.Urls), app.Services.GetRequiredService<MessagingRuntime>().DataDirectory, gateway.Urls.First());
+            var messaging = app.Services.GetRequiredService<MessagingRuntime>();
+            app.Logger.LogInformation("BoxOffice is running embedded on {Urls}; data lives in {DataDirectory} ({Storage}); payment gateway simulator on {Gateway}",
+                string.Join(", ", app.Urls), messaging.DataDirectory, messaging.StorageDescription, gateway.Urls.First());
         });
         // Owned by the app's container, so disposing the app stops the simulator even when the app
         // never started (a setting refused at start); on a normal stop it goes after the app.

@@ -115,6 +115,40 @@ internal static class PostgresGroupCommit
         }
     }
 
+    /// <summary>Drops a bench run's databases, <c>{prefix}_*</c> (the accept script's host made them).</summary>
+    public static async Task<int> DropAsync(string[] args)
+    {
+        var server = Argument(args, "--connection");
+        var prefix = Argument(args, "--prefix");
+        if (string.IsNullOrWhiteSpace(server) || prefix is null || !prefix.StartsWith("bench_", StringComparison.Ordinal) || !prefix.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        {
+            Console.Error.WriteLine("pg-drop needs --connection <server> --prefix bench_<letters and digits>");
+            return 2;
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        var names = new List<string>();
+        await using (var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE @pattern", connection))
+        {
+            list.Parameters.AddWithValue("pattern", prefix + "\\_%");
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                names.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var name in names)
+        {
+            await new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection).ExecuteNonQueryAsync();
+        }
+
+        Console.WriteLine($"dropped {names.Count} databases {prefix}_*");
+        return 0;
+    }
+
     private static NpgsqlBatchCommand Command(string sql, params (string Name, object Value)[] parameters)
     {
         var command = new NpgsqlBatchCommand(sql);

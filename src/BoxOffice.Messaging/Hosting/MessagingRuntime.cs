@@ -47,6 +47,11 @@ public sealed partial class MessagingRuntime : IHostedService
     /// <summary>True once every database is migrated and every consumer is running.</summary>
     public bool IsReady { get; private set; }
 
+    /// <summary>Where the databases are, for a start-up line: the data directory's SQLite files, or the PostgreSQL databases.</summary>
+    public string StorageDescription => _options.Storage == StorageProvider.Postgres
+        ? $"PostgreSQL databases {string.Join(", ", _databases.All.Select(d => d.Location))}"
+        : "SQLite files in the data folder";
+
     /// <summary>The data directory, as an absolute path.</summary>
     public string DataDirectory => Path.GetFullPath(_options.DataDirectory);
 

@@ -26,6 +26,31 @@ public sealed class RefusingToStart
         probe.Stop();
     }
 
+    [Fact]
+    public async Task PostgreSQL_storage_without_a_server_is_refused_at_start_naming_the_missing_setting()
+    {
+        var refused = await Should.ThrowAsync<OptionsValidationException>(() => TestApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["BoxOffice:Storage"] = "Postgres",
+            ["ConnectionStrings:Postgres"] = null,
+        }));
+
+        refused.Message.ShouldContain("ConnectionStrings:Postgres");
+    }
+
+    [Fact]
+    public async Task A_database_prefix_that_is_not_a_plain_lower_case_name_is_refused_at_start()
+    {
+        var refused = await Should.ThrowAsync<OptionsValidationException>(() => TestApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["BoxOffice:Storage"] = "Postgres",
+            ["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Username=nobody",
+            ["BoxOffice:DatabasePrefix"] = "Box\"; DROP DATABASE x; --",
+        }));
+
+        refused.Message.ShouldContain("DatabasePrefix");
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
