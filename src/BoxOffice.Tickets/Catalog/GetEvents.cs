@@ -31,13 +31,13 @@ internal static class GetEvents
         var parameters = new List<(string, object?)> { ("@now", TicketsStore.Ms(time.GetUtcNow())) };
         if (!string.IsNullOrWhiteSpace(city))
         {
-            where += " AND city = @city COLLATE NOCASE";
+            where += " AND lower(city) = lower(@city)";
             parameters.Add(("@city", city));
         }
 
         if (!string.IsNullOrWhiteSpace(category))
         {
-            where += " AND category = @category COLLATE NOCASE";
+            where += " AND lower(category) = lower(@category)";
             parameters.Add(("@category", category));
         }
 
