@@ -42,8 +42,7 @@ public static class TicketsModule
                 .Handle<AccountClosed, RememberClosedAccount>());
         services.AddHostedService<SeedDemoCatalog>();
         services.AddSingleton<ReservationLog>();
-        services.AddSingleton<AcceptQueue>();
-        services.AddHostedService(sp => sp.GetRequiredService<AcceptQueue>());
+        ReserveTickets.AddServices(services);
         services.AddSingleton<ExpireHolds>();
         services.AddHostedService(sp => sp.GetRequiredService<ExpireHolds>());
         return messaging;

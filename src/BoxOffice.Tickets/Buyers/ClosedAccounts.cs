@@ -1,5 +1,6 @@
 using BoxOffice.Contracts.Accounts;
 using BoxOffice.Messaging.Consuming;
+using BoxOffice.Messaging.Deciding;
 using BoxOffice.Messaging.EventLog;
 using BoxOffice.Messaging.Storage;
 using BoxOffice.ServiceDefaults;
@@ -10,8 +11,8 @@ namespace BoxOffice.Tickets.Buyers;
 
 /// <summary>
 /// Accounts that were closed. An access token is checked by its signature alone and outlives its
-/// account, so the write paths (reserve, cancel) look the buyer up here — one primary-key lookup —
-/// and refuse a closed account's token.
+/// account, so the write paths (reserve, cancel) look the buyer up here — one primary-key lookup,
+/// or one list per reserve batch — and refuse a closed account's token.
 /// </summary>
 internal static class ClosedAccounts
 {
@@ -28,7 +29,9 @@ internal static class ClosedAccounts
 internal sealed class RememberClosedAccount : IEventHandler<AccountClosed>
 {
     public async ValueTask HandleAsync(AccountClosed @event, ConsumeContext context, CancellationToken cancellationToken) =>
-        await context.Command("INSERT INTO closed_accounts (user_id, closed_at) VALUES (@user, @at) ON CONFLICT (user_id) DO NOTHING")
-            .With("@user", @event.UserId.ToString()).With("@at", TicketsStore.Ms(@event.ClosedAt))
-            .ExecuteNonQueryAsync(cancellationToken);
+        await context.ApplyAsync(Decide(@event), TicketsWriter.Instance, cancellationToken);
+
+    /// <summary>Remembered once; a redelivery writes nothing new (the writer ignores a known account).</summary>
+    public static Decision<TicketsChange> Decide(AccountClosed @event) =>
+        Decision<TicketsChange>.Of(new ClosedAccountRemembered(@event.UserId, @event.ClosedAt));
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
 using BoxOffice.Contracts.Tickets;
+using BoxOffice.Messaging.Deciding;
 using BoxOffice.Messaging.EventLog;
 using BoxOffice.Messaging.Storage;
 using BoxOffice.ServiceDefaults;
@@ -81,33 +81,30 @@ internal static class CreateEvent
     internal static async Task<Guid> InsertAsync(ServiceTransaction tx, Guid organizer, CreateEventBody body, DateTimeOffset now, CancellationToken ct)
     {
         var id = Guid.CreateVersion7(now);
-        var performers = body.Performers ?? [];
-        await tx.Command("""
-                INSERT INTO events (id, organizer_id, name, venue, city, category, performers, starts_at, minimum_age, description, created_at)
-                VALUES (@id, @organizer, @name, @venue, @city, @category, @performers, @starts_at, @minimum_age, @description, @now)
-                """)
-            .With("@id", id.ToString()).With("@organizer", organizer.ToString()).With("@name", body.Name!.Trim()).With("@venue", body.Venue!.Trim())
-            .With("@city", body.City!.Trim()).With("@category", body.Category!.Trim().ToLowerInvariant())
-            .With("@performers", JsonSerializer.Serialize(performers, TicketsJson.Default.IReadOnlyListString))
-            .With("@starts_at", TicketsStore.Ms(body.StartsAt!.Value)).With("@minimum_age", body.MinimumAge ?? 0)
-            .With("@description", body.Description?.Trim() ?? string.Empty).With("@now", TicketsStore.Ms(now))
-            .ExecuteNonQueryAsync(ct);
-        var position = 0;
-        foreach (var type in body.TicketTypes!)
+        var typeIds = body.TicketTypes!.Select(_ => Guid.CreateVersion7(now)).ToList();
+        await tx.ApplyAsync(Decide(body, organizer, id, typeIds, now), TicketsWriter.Instance, ct: ct);
+        return id;
+    }
+
+    /// <summary>
+    /// A validated body becomes the event (texts trimmed, the category in lower case) with its ticket
+    /// types in the given order, and <c>EventPublished</c>. The ids are made by the caller.
+    /// </summary>
+    public static Decision<TicketsChange> Decide(CreateEventBody body, Guid organizer, Guid eventId, IReadOnlyList<Guid> ticketTypeIds, DateTimeOffset now)
+    {
+        var types = body.TicketTypes!;
+        if (ticketTypeIds.Count != types.Count)
         {
-            await tx.Command("""
-                    INSERT INTO ticket_types (id, event_id, name, price, currency, capacity, max_per_order, position)
-                    VALUES (@id, @event, @name, @price, @currency, @capacity, @max_per_order, @position)
-                    """)
-                .With("@id", Guid.CreateVersion7(now).ToString()).With("@event", id.ToString()).With("@name", type.Name!.Trim())
-                .With("@price", type.Price!.Value).With("@currency", type.Currency!.ToUpperInvariant()).With("@capacity", type.Capacity!.Value)
-                .With("@max_per_order", type.MaxPerOrder!.Value).With("@position", position++)
-                .ExecuteNonQueryAsync(ct);
+            throw new ArgumentException($"{types.Count} ticket type ids are needed, not {ticketTypeIds.Count}.", nameof(ticketTypeIds));
         }
 
-        tx.Publish(new EventPublished(id, body.Name.Trim(), body.Venue.Trim(), body.City.Trim(), body.Category.Trim().ToLowerInvariant(),
-            performers, body.StartsAt.Value, body.MinimumAge ?? 0));
-        return id;
+        var e = new EventRow(eventId, organizer, body.Name!.Trim(), body.Venue!.Trim(), body.City!.Trim(), body.Category!.Trim().ToLowerInvariant(),
+            body.Performers ?? [], body.StartsAt!.Value, body.MinimumAge ?? 0, body.Description?.Trim() ?? string.Empty, now);
+        var rows = types.Select((t, i) => new TicketTypeRow(
+            ticketTypeIds[i], t.Name!.Trim(), t.Price!.Value, t.Currency!.ToUpperInvariant(), t.Capacity!.Value, t.MaxPerOrder!.Value, i)).ToList();
+        return Decision<TicketsChange>.Of(
+            new EventCreated(e, rows),
+            Outgoing.Of(new EventPublished(e.Id, e.Name, e.Venue, e.City, e.Category, e.Performers, e.StartsAt, e.MinimumAge)));
     }
 
     internal static Dictionary<string, string[]> Validate(CreateEventBody body, DateTimeOffset now)

@@ -1,7 +1,7 @@
 using BoxOffice.Contracts.Payments;
 using BoxOffice.Contracts.Tickets;
 using BoxOffice.Messaging.Consuming;
-using BoxOffice.Messaging.Storage;
+using BoxOffice.Messaging.Deciding;
 using BoxOffice.Tickets.Reservations;
 using BoxOffice.Tickets.Storage;
 using Microsoft.Extensions.Logging;
@@ -17,57 +17,59 @@ internal sealed partial class AcquireOnPaymentSucceeded(TimeProvider time, Reser
 {
     public async ValueTask HandleAsync(PaymentSucceeded @event, ConsumeContext context, CancellationToken cancellationToken)
     {
-        var tx = context.Transaction;
-        var reservation = await TicketsStore.LoadReservationAsync(tx, @event.ReservationId, cancellationToken);
+        var reservation = await TicketsStore.LoadReservationAsync(context.Transaction, @event.ReservationId, cancellationToken);
         if (reservation is null)
         {
             LogUnknown(@event.ReservationId);
             return;
         }
 
-        var now = time.GetUtcNow();
-        switch (ReservationRules.OnPaymentSucceeded(reservation.Status, reservation.RefundRequested))
+        // The codes are drawn here, at the edge, so that deciding stays pure; unused unless it acquires.
+        var codes = reservation.CanRelease ? [.. Enumerable.Range(0, reservation.Quantity).Select(_ => TicketCodes.New())] : Array.Empty<string>();
+        await context.ApplyAsync(Decide(reservation, codes, @event, time.GetUtcNow()), TicketsWriter.Instance, cancellationToken);
+        if (reservation.CanRelease)
         {
-            case SucceededAction.Acquire:
-                await AcquireAsync(context, reservation, now, cancellationToken);
-                // After the consumer's batch commits: a batch that rolls back (and is retried) logs nothing.
-                context.Transaction.OnCommitted(() => reservationLog.Acquired(reservation.Id, reservation.Quantity));
-                break;
-            case SucceededAction.RequestRefund:
-                await tx.Command("UPDATE reservations SET payment_status = 'Succeeded', refund_requested_at = @now, updated_at = @now WHERE id = @id")
-                    .With("@now", TicketsStore.Ms(now)).With("@id", reservation.Id.ToString()).ExecuteNonQueryAsync(cancellationToken);
-                context.Publish(new RefundRequested(
-                    reservation.Id, reservation.UserId, @event.Amount, @event.Currency,
-                    $"The payment arrived after the reservation was {reservation.Status.ToString().ToLowerInvariant()}."));
-                break;
-            case SucceededAction.Ignore:
-                break;
+            // After the consumer's batch commits: a batch that rolls back (and is retried) logs nothing.
+            context.Transaction.OnCommitted(() => reservationLog.Acquired(reservation.Id, reservation.Quantity));
         }
     }
 
-    private static async Task AcquireAsync(ConsumeContext context, ReservationRow reservation, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Pending: Acquired, the held tickets sold and issued as <paramref name="codes"/>, <c>TicketsAcquired</c>.
+    /// Acquired already: nothing. Ended without tickets: the payment is marked succeeded and its
+    /// refund requested (<c>RefundRequested</c>), once.
+    /// </summary>
+    public static Decision<TicketsChange> Decide(Reservation reservation, IReadOnlyList<string> codes, PaymentSucceeded @event, DateTimeOffset now)
     {
-        var tx = context.Transaction;
-        await TicketsStore.SetStatusAsync(tx, reservation.Id, ReservationStatus.Acquired, PaymentStatus.Succeeded, null, now, ct);
-        await tx.Command("UPDATE ticket_types SET held = held - @quantity, sold = sold + @quantity WHERE id = @id")
-            .With("@quantity", reservation.Quantity).With("@id", reservation.TicketTypeId.ToString()).ExecuteNonQueryAsync(ct);
-        var codes = new List<string>(reservation.Quantity);
-        for (var i = 0; i < reservation.Quantity; i++)
+        switch (reservation.Status)
         {
-            var code = TicketCodes.New();
-            codes.Add(code);
-            await tx.Command("""
-                    INSERT INTO tickets (code, reservation_id, user_id, event_id, ticket_type_id, created_at)
-                    VALUES (@code, @reservation, @user, @event, @type, @now)
-                    """)
-                .With("@code", code).With("@reservation", reservation.Id.ToString()).With("@user", reservation.UserId.ToString())
-                .With("@event", reservation.EventId.ToString()).With("@type", reservation.TicketTypeId.ToString()).With("@now", TicketsStore.Ms(now))
-                .ExecuteNonQueryAsync(ct);
-        }
+            case ReservationStatus.Pending:
+                if (codes.Count != reservation.Quantity)
+                {
+                    throw new ArgumentException($"{reservation.Quantity} ticket codes are needed, not {codes.Count}.", nameof(codes));
+                }
 
-        context.Publish(new TicketsAcquired(
-            reservation.Id, reservation.UserId, reservation.EventId, reservation.TicketTypeId, reservation.Quantity,
-            reservation.Amount, reservation.Currency, codes));
+                return new Decision<TicketsChange>(
+                    [
+                        new ReservationChanged(reservation with { Status = ReservationStatus.Acquired, PaymentStatus = PaymentStatus.Succeeded }, now),
+                        new StockMoved(reservation.TicketTypeId, -reservation.Quantity, reservation.Quantity),
+                        new TicketsIssued(reservation, codes, now),
+                    ],
+                    [Outgoing.Of(new TicketsAcquired(
+                        reservation.Id, reservation.UserId, reservation.EventId, reservation.TicketTypeId, reservation.Quantity,
+                        reservation.Amount, reservation.Currency, codes))]);
+            case ReservationStatus.Acquired:
+                return Decision<TicketsChange>.None;
+            case var _ when reservation.RefundRequested:
+                // Asked once already: a second success (a redelivery) asks nothing more.
+                return Decision<TicketsChange>.None;
+            default:
+                return Decision<TicketsChange>.Of(
+                    new ReservationChanged(reservation with { PaymentStatus = PaymentStatus.Succeeded, RefundRequestedAt = now }, now),
+                    Outgoing.Of(new RefundRequested(
+                        reservation.Id, reservation.UserId, @event.Amount, @event.Currency,
+                        $"The payment arrived after the reservation was {reservation.Status.ToString().ToLowerInvariant()}.")));
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A payment succeeded for reservation {ReservationId}, which Tickets does not know")]

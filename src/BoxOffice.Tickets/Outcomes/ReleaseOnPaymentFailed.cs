@@ -1,6 +1,7 @@
 using BoxOffice.Contracts.Payments;
 using BoxOffice.Contracts.Tickets;
 using BoxOffice.Messaging.Consuming;
+using BoxOffice.Messaging.Deciding;
 using BoxOffice.Tickets.Reservations;
 using BoxOffice.Tickets.Storage;
 
@@ -11,27 +12,36 @@ internal sealed class ReleaseOnPaymentFailed(TimeProvider time, ReservationLog r
 {
     public async ValueTask HandleAsync(PaymentFailed @event, ConsumeContext context, CancellationToken cancellationToken)
     {
-        var tx = context.Transaction;
-        var reservation = await TicketsStore.LoadReservationAsync(tx, @event.ReservationId, cancellationToken);
+        var reservation = await TicketsStore.LoadReservationAsync(context.Transaction, @event.ReservationId, cancellationToken);
         if (reservation is null)
         {
             return;
         }
 
-        var now = time.GetUtcNow();
-        if (!ReservationRules.CanRelease(reservation.Status))
+        await context.ApplyAsync(Decide(reservation, @event, time.GetUtcNow()), TicketsWriter.Instance, cancellationToken);
+        if (reservation.CanRelease)
         {
-            // Already final (expired or cancelled first): only the payment's status changes.
-            await TicketsStore.SetStatusAsync(tx, reservation.Id, reservation.Status, PaymentStatus.Failed, @event.Reason, now, cancellationToken);
-            return;
+            // After the consumer's batch commits: a batch that rolls back (and is retried) logs nothing.
+            context.Transaction.OnCommitted(() => reservationLog.Released(reservation.Id, @event.Reason));
+        }
+    }
+
+    /// <summary>
+    /// Pending: Released, its tickets back on sale, <c>TicketsReleased</c>. Already final (expired
+    /// or cancelled first): only the payment's status and reason change.
+    /// </summary>
+    public static Decision<TicketsChange> Decide(Reservation reservation, PaymentFailed @event, DateTimeOffset now)
+    {
+        var failed = reservation with { PaymentStatus = PaymentStatus.Failed, FailureReason = @event.Reason };
+        if (!reservation.CanRelease)
+        {
+            return Decision<TicketsChange>.Of(new ReservationChanged(failed, now));
         }
 
-        await TicketsStore.SetStatusAsync(tx, reservation.Id, ReservationStatus.Released, PaymentStatus.Failed, @event.Reason, now, cancellationToken);
-        await TicketsStore.ReturnToStockAsync(tx, reservation.TicketTypeId, reservation.Quantity, cancellationToken);
-        context.Publish(new TicketsReleased(
-            reservation.Id, reservation.UserId, reservation.EventId, reservation.TicketTypeId, reservation.Quantity,
-            ReleaseReason.PaymentFailed, @event.Reason));
-        // After the consumer's batch commits: a batch that rolls back (and is retried) logs nothing.
-        context.Transaction.OnCommitted(() => reservationLog.Released(reservation.Id, @event.Reason));
+        return new Decision<TicketsChange>(
+            [new ReservationChanged(failed with { Status = ReservationStatus.Released }, now), new StockMoved(reservation.TicketTypeId, -reservation.Quantity, 0)],
+            [Outgoing.Of(new TicketsReleased(
+                reservation.Id, reservation.UserId, reservation.EventId, reservation.TicketTypeId, reservation.Quantity,
+                ReleaseReason.PaymentFailed, @event.Reason))]);
     }
 }

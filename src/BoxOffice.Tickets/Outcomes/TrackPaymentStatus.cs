@@ -1,6 +1,7 @@
 using BoxOffice.Contracts.Payments;
 using BoxOffice.Messaging.Consuming;
-using BoxOffice.Messaging.Storage;
+using BoxOffice.Messaging.Deciding;
+using BoxOffice.Tickets.Reservations;
 using BoxOffice.Tickets.Storage;
 using Microsoft.Extensions.Options;
 
@@ -15,22 +16,43 @@ internal sealed class ShowChallenge(TimeProvider time, IOptions<TicketsOptions> 
 {
     public async ValueTask HandleAsync(PaymentRequiresAction @event, ConsumeContext context, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        await context.Command("""
-                UPDATE reservations SET payment_status = 'RequiresAction', challenge_url = @url, updated_at = @now,
-                    expires_at = CASE WHEN expires_at > @challenge_expires THEN @challenge_expires ELSE expires_at END
-                WHERE id = @id AND payment_status = 'Processing'
-                """)
-            .With("@url", @event.ChallengeUrl.ToString()).With("@now", TicketsStore.Ms(now))
-            .With("@challenge_expires", TicketsStore.Ms(now + options.Value.ChallengeHoldDuration))
-            .With("@id", @event.ReservationId.ToString()).ExecuteNonQueryAsync(cancellationToken);
+        if (await TicketsStore.LoadReservationAsync(context.Transaction, @event.ReservationId, cancellationToken) is { } reservation)
+        {
+            await context.ApplyAsync(Decide(reservation, @event, options.Value.ChallengeHoldDuration, time.GetUtcNow()), TicketsWriter.Instance, cancellationToken);
+        }
+    }
+
+    /// <summary>Only while the payment is still Processing: a later status (or a repeat) changes nothing.</summary>
+    public static Decision<TicketsChange> Decide(Reservation reservation, PaymentRequiresAction @event, TimeSpan challengeHold, DateTimeOffset now)
+    {
+        if (reservation.PaymentStatus != PaymentStatus.Processing)
+        {
+            return Decision<TicketsChange>.None;
+        }
+
+        var challengeExpires = now + challengeHold;
+        return Decision<TicketsChange>.Of(new ReservationChanged(
+            reservation with
+            {
+                PaymentStatus = PaymentStatus.RequiresAction,
+                ChallengeUrl = @event.ChallengeUrl.ToString(),
+                ExpiresAt = reservation.ExpiresAt > challengeExpires ? challengeExpires : reservation.ExpiresAt,
+            },
+            now));
     }
 }
 
 /// <summary>A late payment was refunded: the reservation shows it.</summary>
 internal sealed class ShowRefund(TimeProvider time) : IEventHandler<PaymentRefunded>
 {
-    public async ValueTask HandleAsync(PaymentRefunded @event, ConsumeContext context, CancellationToken cancellationToken) =>
-        await context.Command("UPDATE reservations SET payment_status = 'Refunded', updated_at = @now WHERE id = @id")
-            .With("@now", TicketsStore.Ms(time.GetUtcNow())).With("@id", @event.ReservationId.ToString()).ExecuteNonQueryAsync(cancellationToken);
+    public async ValueTask HandleAsync(PaymentRefunded @event, ConsumeContext context, CancellationToken cancellationToken)
+    {
+        if (await TicketsStore.LoadReservationAsync(context.Transaction, @event.ReservationId, cancellationToken) is { } reservation)
+        {
+            await context.ApplyAsync(Decide(reservation, time.GetUtcNow()), TicketsWriter.Instance, cancellationToken);
+        }
+    }
+
+    public static Decision<TicketsChange> Decide(Reservation reservation, DateTimeOffset now) =>
+        Decision<TicketsChange>.Of(new ReservationChanged(reservation with { PaymentStatus = PaymentStatus.Refunded }, now));
 }

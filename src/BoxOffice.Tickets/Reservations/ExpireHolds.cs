@@ -1,5 +1,6 @@
 using BoxOffice.Contracts.Tickets;
 using BoxOffice.Messaging;
+using BoxOffice.Messaging.Deciding;
 using BoxOffice.Messaging.Storage;
 using BoxOffice.Tickets.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,24 +36,24 @@ internal sealed class ExpireHolds(
         }
 
         await using var tx = await tickets.BeginAsync(ct);
-        var due = new List<(Guid Id, Guid User, Guid Event, Guid Type, int Quantity)>();
+        var due = new List<Reservation>();
         await using (var reader = await tx.Command($"""
-                SELECT id, user_id, event_id, ticket_type_id, quantity FROM reservations
+                SELECT {TicketsStore.ReservationColumns} FROM reservations
                 WHERE status = 'Pending' AND expires_at <= @now ORDER BY expires_at LIMIT {Batch}
                 """).With("@now", TicketsStore.Ms(now)).ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
             {
-                due.Add((Guid.Parse(reader.GetString(0)), Guid.Parse(reader.GetString(1)), Guid.Parse(reader.GetString(2)),
-                    Guid.Parse(reader.GetString(3)), reader.GetInt32(4)));
+                due.Add(TicketsStore.Map(reader));
             }
         }
 
-        foreach (var r in due)
+        // The whole sweep's changes in one statement batch; each release's event correlated by its reservation.
+        var decisions = due.Select(r => (r.Id, Decision: Decide(r, now))).ToList();
+        await TicketsWriter.WriteAllAsync(tx, [.. decisions.SelectMany(d => d.Decision.Changes)], ct);
+        foreach (var (id, decision) in decisions)
         {
-            await TicketsStore.SetStatusAsync(tx, r.Id, ReservationStatus.Expired, null, null, now, ct);
-            await TicketsStore.ReturnToStockAsync(tx, r.Type, r.Quantity, ct);
-            tx.Publish(new TicketsReleased(r.Id, r.User, r.Event, r.Type, r.Quantity, ReleaseReason.Expired, "The hold expired before the payment completed."), correlationId: r.Id);
+            tx.Publish(decision.Events, correlationId: id);
         }
 
         await tx.CommitAsync(ct);
@@ -62,6 +63,24 @@ internal sealed class ExpireHolds(
         }
 
         return due.Count;
+    }
+
+    /// <summary>
+    /// A Pending reservation whose hold has lapsed: Expired, its tickets back on sale,
+    /// <c>TicketsReleased</c>. Anything else (final already, or not due yet) is left as it is.
+    /// </summary>
+    public static Decision<TicketsChange> Decide(Reservation reservation, DateTimeOffset now)
+    {
+        if (!reservation.CanRelease || reservation.ExpiresAt > now)
+        {
+            return Decision<TicketsChange>.None;
+        }
+
+        return new Decision<TicketsChange>(
+            [new ReservationChanged(reservation with { Status = ReservationStatus.Expired }, now), new StockMoved(reservation.TicketTypeId, -reservation.Quantity, 0)],
+            [Outgoing.Of(new TicketsReleased(
+                reservation.Id, reservation.UserId, reservation.EventId, reservation.TicketTypeId, reservation.Quantity,
+                ReleaseReason.Expired, "The hold expired before the payment completed."))]);
     }
 
     private async Task<bool> AnyDueAsync(DateTimeOffset now, CancellationToken ct)

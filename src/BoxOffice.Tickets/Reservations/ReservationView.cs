@@ -30,7 +30,7 @@ internal sealed record ReservationView(
     {
         var onlyReservation = id is null ? string.Empty : " AND id = @id";
         var onlyItsTickets = id is null ? string.Empty : " AND reservation_id = @id";
-        var rows = new List<ReservationRow>();
+        var rows = new List<Reservation>();
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = $"SELECT {TicketsStore.ReservationColumns} FROM reservations WHERE user_id = @user{onlyReservation} ORDER BY created_at DESC, id DESC LIMIT 500";
@@ -66,7 +66,7 @@ internal sealed record ReservationView(
 
     // The challenge link is shown only while answering it can still buy the tickets: once the
     // reservation is final its intent is cancelled, and a link to it would only confuse the buyer.
-    public static ReservationView From(ReservationRow row, IReadOnlyList<TicketCode> codes) => new(
+    public static ReservationView From(Reservation row, IReadOnlyList<TicketCode> codes) => new(
         row.Id, row.Status.ToString(), row.EventId, row.TicketTypeId, row.Quantity, row.Amount, row.Currency, row.ExpiresAt,
         row.PaymentStatus.ToString(), row.Status == ReservationStatus.Pending ? row.ChallengeUrl : null, row.FailureReason, codes);
 }

@@ -1,0 +1,224 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Threading.Channels;
+using BoxOffice.Messaging.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace BoxOffice.Messaging.GroupCommit;
+
+/// <summary>
+/// Group commit: many concurrent callers join a bounded queue and one writer drains it, taking up
+/// to <c>maxBatch</c> requests per transaction of <c>database</c>. It loads the state the batch
+/// needs once, decides each request in the order it joined against the state the requests before
+/// it left, writes every change and publishes every event in that one transaction, commits, and
+/// only then gives each caller its own result. One transaction (one fsync, one round trip of writes)
+/// serves a whole batch, and no request is decided on stale state: batching changes the cost, never
+/// the answer.
+/// </summary>
+/// <remarks>
+/// A batch that fails to load, write or commit keeps nothing, and each of its callers gets a
+/// <see cref="GroupCommitFailedException"/> (safe to retry). A request whose own <c>Decide</c> throws
+/// fails alone: nothing of it was written yet, and the others go on. Requests still queued when the
+/// queue stops fail the same way.
+/// </remarks>
+/// <typeparam name="TRequest">One caller's request.</typeparam>
+/// <typeparam name="TState">What requests are decided on.</typeparam>
+/// <typeparam name="TChange">The module's change type.</typeparam>
+/// <typeparam name="TResult">What one caller gets back.</typeparam>
+public sealed class GroupCommitQueue<TRequest, TState, TChange, TResult> : BackgroundService
+{
+    private readonly ServiceDatabase _database;
+    private readonly IBatchDecider<TRequest, TState, TChange, TResult> _decider;
+    private readonly int _maxBatch;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<Joined> _queue;
+
+    /// <summary>Creates the queue; it drains once started as a hosted service.</summary>
+    /// <param name="database">The database every batch is one transaction of.</param>
+    /// <param name="decider">The use case.</param>
+    /// <param name="capacity">Requests that may wait; <see cref="TryJoin"/> refuses more.</param>
+    /// <param name="maxBatch">Most requests per transaction.</param>
+    /// <param name="time">The clock the decisions see (one instant per batch).</param>
+    /// <param name="logger">Where failed batches are logged.</param>
+    public GroupCommitQueue(
+        ServiceDatabase database,
+        IBatchDecider<TRequest, TState, TChange, TResult> decider,
+        int capacity,
+        int maxBatch,
+        TimeProvider time,
+        ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(decider);
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        _database = database;
+        _decider = decider;
+        _maxBatch = maxBatch;
+        _time = time;
+        _logger = logger;
+        // Not SingleReader: StopAsync drains what is left too, in case the writer never started.
+        _queue = Channel.CreateBounded<Joined>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait });
+    }
+
+    /// <summary>
+    /// Joins the queue. False when it is full (or stopped): nothing was decided, and the caller
+    /// answers "try again later" (HTTP 503 with Retry-After) instead of waiting without bound.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="result">Completes once the request's batch committed; faults with <see cref="GroupCommitFailedException"/> if it did not.</param>
+    public bool TryJoin(TRequest request, [NotNullWhen(true)] out Task<TResult>? result)
+    {
+        var joined = new Joined(request);
+        if (!_queue.Writer.TryWrite(joined))
+        {
+            result = null;
+            return false;
+        }
+
+        result = joined.Done.Task;
+        return true;
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<Joined>(_maxBatch);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                batch.Clear();
+                while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var joined))
+                {
+                    batch.Add(joined);
+                }
+
+                await CommitAsync(batch, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what is still queued was never decided.
+        }
+        finally
+        {
+            foreach (var joined in batch)
+            {
+                joined.Done.TrySetException(Stopped());
+            }
+
+            FailWhatIsLeft();
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await base.StopAsync(cancellationToken);
+        }
+        finally
+        {
+            // A host stopped right after starting may cancel the writer before it ever ran (its
+            // finally never runs then): nobody may be left waiting.
+            FailWhatIsLeft();
+        }
+    }
+
+    private void FailWhatIsLeft()
+    {
+        _queue.Writer.TryComplete();
+        while (_queue.Reader.TryRead(out var left))
+        {
+            left.Done.TrySetException(Stopped());
+        }
+    }
+
+    private async Task CommitAsync(List<Joined> batch, CancellationToken ct)
+    {
+        var verdicts = new Verdict<TChange, TResult>?[batch.Count];
+        try
+        {
+            await using var tx = await _database.BeginAsync(ct);
+            var now = _time.GetUtcNow();
+            var state = await _decider.LoadAsync(tx, [.. batch.Select(j => j.Request)], ct);
+            var changes = new List<TChange>(batch.Count);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                Verdict<TChange, TResult> verdict;
+                var next = state;
+                try
+                {
+                    verdict = _decider.Decide(state, batch[i].Request, now);
+                    foreach (var change in verdict.Decision.Changes)
+                    {
+                        next = _decider.Evolve(next, change);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    // Pure code threw for this request alone: nothing of it is written, and the
+                    // requests after it are decided on the state before it.
+                    GroupCommitLog.RequestFailed(_logger, ex);
+                    batch[i].Done.TrySetException(new GroupCommitFailedException("Deciding the request failed; nothing of it was kept.", ex));
+                    continue;
+                }
+
+                state = next;
+                verdicts[i] = verdict;
+                changes.AddRange(verdict.Decision.Changes);
+                tx.Publish(verdict.Decision.Events, verdict.CorrelationId);
+            }
+
+            await _decider.WriteAsync(tx, changes, ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (Exception ex)
+        {
+            if (!ct.IsCancellationRequested)
+            {
+                GroupCommitLog.BatchFailed(_logger, ex, batch.Count);
+            }
+
+            foreach (var joined in batch)
+            {
+                // One exception per caller: each await rethrows (and writes a stack trace into) its own.
+                joined.Done.TrySetException(new GroupCommitFailedException("The request's group commit failed; nothing of it was kept.", ex));
+            }
+
+            ct.ThrowIfCancellationRequested();
+            return;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (verdicts[i] is { } verdict)
+            {
+                batch[i].Done.TrySetResult(verdict.Result);
+            }
+        }
+    }
+
+    private static GroupCommitFailedException Stopped() => new("The queue stopped before the request was decided; nothing of it was kept.");
+
+    private sealed class Joined(TRequest request)
+    {
+        public TRequest Request { get; } = request;
+
+        public TaskCompletionSource<TResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+internal static partial class GroupCommitLog
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "A group commit of {Count} requests failed; each of them failed and nothing was kept")]
+    public static partial void BatchFailed(ILogger logger, Exception error, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Deciding a request of a group commit failed; the others go on")]
+    public static partial void RequestFailed(ILogger logger, Exception error);
+}
