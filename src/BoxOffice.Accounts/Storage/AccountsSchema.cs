@@ -110,7 +110,8 @@ internal static class AccountsSchema
         CREATE UNIQUE INDEX "UserNameIndex" ON "AspNetUsers" ("NormalizedUserName");
         """;
 
-    // The same schema as the Npgsql provider writes it (uuid keys, identity columns, timestamptz).
+    // Npgsql's script for the same model, verbatim (uuid keys, identity columns, timestamptz); a test
+    // keeps it equal to the model, and the PostgreSQL host tests run on it.
     private const string Version1Postgres = """
         CREATE TABLE "AspNetRoles" (
             "Id" uuid NOT NULL,
@@ -186,8 +187,9 @@ internal static class AccountsSchema
         );
 
         INSERT INTO "AspNetRoles" ("Id", "ConcurrencyStamp", "Name", "NormalizedName")
-        VALUES ('0197a1f0-0000-7000-8000-000000000001', 'buyer', 'buyer', 'BUYER'),
-               ('0197a1f0-0000-7000-8000-000000000002', 'organizer', 'organizer', 'ORGANIZER');
+        VALUES ('0197a1f0-0000-7000-8000-000000000001', 'buyer', 'buyer', 'BUYER');
+        INSERT INTO "AspNetRoles" ("Id", "ConcurrencyStamp", "Name", "NormalizedName")
+        VALUES ('0197a1f0-0000-7000-8000-000000000002', 'organizer', 'organizer', 'ORGANIZER');
 
         CREATE INDEX "IX_AspNetRoleClaims_RoleId" ON "AspNetRoleClaims" ("RoleId");
 

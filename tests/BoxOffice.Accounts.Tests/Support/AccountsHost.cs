@@ -25,5 +25,5 @@ internal static class AccountsHost
         ModuleHost.StartAsync(Options(dataDirectory, settings, time));
 
     /// <summary>The application, configured but not started.</summary>
-    public static WebApplication Build(string dataDirectory) => ModuleHost.Build(Options(dataDirectory));
+    public static WebApplication Build(string dataDirectory, IDictionary<string, string?>? settings = null) => ModuleHost.Build(Options(dataDirectory, settings));
 }
