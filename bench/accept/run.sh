@@ -67,3 +67,7 @@ sold=$(curl -sf "http://127.0.0.1:$port/api/events" | python3 -c "import sys,jso
 echo "tickets left of 1,000,000: $sold"
 # Written by rename, so never read half-written.
 echo "peak RSS of the host: $(( $(cat "$work/peak_rss_kb") / 1024 )) MB"
+# Anything the host logged at Warning or above (a refused request's reason, a failed batch).
+problems=$(grep -cE '^(warn|fail|crit):' "$work/host.log" || true)
+echo "host log lines at Warning or above: $problems"
+[ "$problems" -eq 0 ] || grep -E -m3 -A14 '^(fail|crit):' "$work/host.log" | grep -v '^ *at ' | head -40

@@ -20,6 +20,7 @@ public sealed class ServiceTransaction : IAsyncDisposable
     private List<Action>? _onCommitted;
     private bool _finished;
     private bool _released;
+    private bool _transactionReleased;
 
     internal ServiceTransaction(ServiceDatabase database, DbConnection connection, DbTransaction transaction)
     {
@@ -142,6 +143,9 @@ public sealed class ServiceTransaction : IAsyncDisposable
 
         await _transaction.CommitAsync(ct);
         _finished = true;
+        // Disposed before the lock is released: Npgsql recycles a connection's transaction object,
+        // so disposing it after the next writer began would dispose that writer's transaction.
+        await ReleaseTransactionAsync();
         Release();
         if (appended)
         {
@@ -183,8 +187,17 @@ public sealed class ServiceTransaction : IAsyncDisposable
             }
         }
 
-        await _transaction.DisposeAsync();
+        await ReleaseTransactionAsync();
         Release();
+    }
+
+    private async ValueTask ReleaseTransactionAsync()
+    {
+        if (!_transactionReleased)
+        {
+            _transactionReleased = true;
+            await _transaction.DisposeAsync();
+        }
     }
 
     private void Release()
