@@ -31,14 +31,15 @@ internal sealed class TestHost : IAsyncDisposable
         Action<MessagingOptions>? options = null,
         Action<IServiceCollection>? services = null,
         IDictionary<string, string?>? settings = null,
-        string environment = "Production")
+        string environment = "Production",
+        bool postgres = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = environment });
         builder.Configuration["BoxOffice:DataDirectory"] = dataDirectory;
         // Short backoff keeps poison tests quick; the bounds themselves are what is tested.
         builder.Configuration["Messaging:InitialBackoff"] = "00:00:00.010";
         builder.Configuration["Messaging:MaxBackoff"] = "00:00:00.050";
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in StoreUnderTest.SettingsFor(dataDirectory, postgres).Concat(settings ?? new Dictionary<string, string?>()))
         {
             builder.Configuration[key] = value;
         }
