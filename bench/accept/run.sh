@@ -70,4 +70,4 @@ echo "peak RSS of the host: $(( $(cat "$work/peak_rss_kb") / 1024 )) MB"
 # Anything the host logged at Warning or above (a refused request's reason, a failed batch).
 problems=$(grep -cE '^(warn|fail|crit):' "$work/host.log" || true)
 echo "host log lines at Warning or above: $problems"
-[ "$problems" -eq 0 ] || grep -E -m3 -A14 '^(fail|crit):' "$work/host.log" | grep -v '^ *at ' | head -40
+[ "$problems" -eq 0 ] || grep -E -A3 '^(warn|fail|crit):' "$work/host.log" | grep -v '^ *at \|Generated\|^--' | head -24
