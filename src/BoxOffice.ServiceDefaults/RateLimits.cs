@@ -1,12 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace BoxOffice.ServiceDefaults;
@@ -47,11 +47,8 @@ public static class RateLimits
     /// <summary>Account registrations, per client address.</summary>
     public const string Registration = "registration";
 
-    /// <summary>Reserve requests, per authenticated user.</summary>
-    public const string Reservations = "reservations";
-
     /// <summary>
-    /// Adds the three policies with their caps from <c>RateLimits</c>, validated at start. The host
+    /// Adds the two per-address policies and the per-user reservation buckets (<see cref="UserRateLimit"/>) with their caps from <c>RateLimits</c>, validated at start. The host
     /// calls <c>UseRateLimiter()</c> after authentication, so the per-user policy sees the user.
     /// </summary>
     public static IServiceCollection AddBoxOfficeRateLimits(this IServiceCollection services, IConfiguration configuration)
@@ -62,6 +59,11 @@ public static class RateLimits
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddRateLimiter(_ => { });
+        // Reservations per user: a token bucket, so a buyer can retry a few times at once (a refused
+        // quantity, a double click) and a script cannot keep hammering the accept path. Not one of
+        // the middleware's partitioned policies: see UserTokenBuckets.
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<UserTokenBuckets>();
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, configured) =>
         {
             var caps = configured.Value;
@@ -79,17 +81,6 @@ public static class RateLimits
                 Window = TimeSpan.FromHours(1),
                 QueueLimit = 0,
             }));
-            // A token bucket: a buyer can retry a few times at once (a refused quantity, a double
-            // click), a script cannot keep hammering the accept path.
-            limiter.AddPolicy(Reservations, http => RateLimitPartition.GetTokenBucketLimiter(
-                http.User.FindFirstValue(BoxOfficeClaims.Subject) ?? "address:" + Address(http), _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = caps.ReservationBurstPerUser,
-                    TokensPerPeriod = 1,
-                    ReplenishmentPeriod = TimeSpan.FromMinutes(1) / caps.ReservationsPerMinutePerUser,
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                }));
         });
         return services;
     }

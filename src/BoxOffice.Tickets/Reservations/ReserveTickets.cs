@@ -147,7 +147,7 @@ internal static class ReserveTickets
     }
 
     public static void Map(IEndpointRouteBuilder reservations) =>
-        reservations.MapPost("/", HandleAsync).RequireRateLimiting(RateLimits.Reservations)
+        reservations.MapPost("/", HandleAsync).RequireReservationRateLimit()
             .WithName("ReserveTickets")
             .WithSummary("Reserve tickets: held as Pending at once (202), then payment decides")
             .AcceptsJson(new ReserveBody(Guid.Parse("0196f1a2-7c00-7000-8000-000000000001"), 2, "tok_visa"), TicketsJson.Default.ReserveBody)
@@ -159,6 +159,7 @@ internal static class ReserveTickets
             .ProducesProblems(StatusCodes.Status404NotFound, "not-found")
             .ProducesProblems(StatusCodes.Status409Conflict, "sold-out", "sales-closed", "pending-reservation-exists", "ticket-limit")
             .ProducesProblems(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused")
+            .ProducesProblems(StatusCodes.Status429TooManyRequests, "rate-limited")
             .ProducesProblems(StatusCodes.Status503ServiceUnavailable, "overloaded", "unavailable");
 
     public static async Task<IResult> HandleAsync(HttpContext http, ReserveQueue queue, PaymentTokenPublicKey paymentsKey, TimeProvider time)
