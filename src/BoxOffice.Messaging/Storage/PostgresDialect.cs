@@ -42,20 +42,31 @@ internal sealed partial class PostgresDialect : StorageDialect
             ApplicationName = string.IsNullOrEmpty(_server.ApplicationName) ? "boxoffice-" + name : _server.ApplicationName,
         };
         // Statements run often (the writer's cached commands, consumers' reads) are prepared on the server.
-        if (!options.PostgresConnectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        var given = GivenKeys(options.PostgresConnectionString);
+        if (!given.Contains("maxautoprepare"))
         {
             _database.MaxAutoPrepare = 64;
             _database.AutoPrepareMinUsages = 2;
         }
 
         // Each process holds a writer and a few readers per database; the server's 100 connections are shared by all.
-        if (!options.PostgresConnectionString.Contains("Pool Size", StringComparison.OrdinalIgnoreCase))
+        if (!given.Contains("maxpoolsize") && !given.Contains("maximumpoolsize"))
         {
             _database.MaxPoolSize = options.PostgresPoolSize;
         }
     }
 
     public string DatabaseName { get; }
+
+    // The keys the operator wrote, spaces and case ignored ("Max Pool Size" = "MaxPoolSize"), so a
+    // setting of theirs is never overridden; "Minimum Pool Size" is not the maximum.
+    private static HashSet<string> GivenKeys(string connectionString)
+    {
+        var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return written.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant())
+            .ToHashSet(StringComparer.Ordinal);
+    }
 
     public override StorageProvider Provider => StorageProvider.Postgres;
 

@@ -20,6 +20,7 @@ public sealed partial class ServiceDatabase : IAsyncDisposable
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
     private readonly StorageDialect _dialect;
     private DbConnection? _writer;
+    private bool _opened;
 
     private readonly ILogger _logger;
 
@@ -80,8 +81,6 @@ public sealed partial class ServiceDatabase : IAsyncDisposable
         _writer = await _dialect.OpenWriterAsync(ct);
         _opened = true;
     }
-
-    private bool _opened;
 
     /// <summary>
     /// Starts a write transaction that holds this database's write lock until it commits or is
