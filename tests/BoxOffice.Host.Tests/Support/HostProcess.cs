@@ -28,7 +28,8 @@ public sealed partial class HostProcess : IAsyncDisposable
     public static async Task<(HostProcess Host, Uri Address)> StartAsync(string dataDirectory, CancellationToken ct, IDictionary<string, string>? environment = null)
     {
         var host = Start(dataDirectory, environment ?? new Dictionary<string, string>(), "http://127.0.0.1:0");
-        var address = await host._listening.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
+        // A deadline, not a pause: a loaded 2-core machine has taken over a minute to start a host on PostgreSQL.
+        var address = await host._listening.Task.WaitAsync(TimeSpan.FromSeconds(120), ct);
         return (host, address);
     }
 
