@@ -1,0 +1,60 @@
+using System.Net;
+using BoxOffice.Distributed.Tests.Support;
+
+namespace BoxOffice.Distributed.Tests.Competing;
+
+/// <summary>Two Tickets processes accept for one ticket type at once, and two Payments processes compete for the charges.</summary>
+public sealed class TwoTicketsInstancesAcceptingAtOnce(SharedDeployment shared)
+{
+    [Fact]
+    public async Task More_buyers_than_tickets_through_both_instances_never_oversell_and_each_sale_is_charged_once()
+    {
+        var deployment = await shared.GetAsync();
+        const int capacity = 40;
+        var (eventId, type) = await deployment.CreateEventAsync(capacity: capacity, maxPerOrder: 2);
+        var buyers = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => deployment.BuyerAsync()));
+        try
+        {
+            // 40 buyers × 2 tickets = twice the stock, all at once, spread by the gateway over both Tickets instances.
+            var answers = await Task.WhenAll(buyers.Select(async buyer => (Buyer: buyer, Response: await buyer.ReserveAsync(type, 2))));
+            var accepted = new List<(HttpClient Buyer, Guid Id)>();
+            foreach (var (buyer, response) in answers)
+            {
+                if (response.StatusCode == HttpStatusCode.Accepted)
+                {
+                    accepted.Add((buyer, (await Deployment.Json(response))["id"]!.GetValue<Guid>()));
+                }
+                else
+                {
+                    response.StatusCode.ShouldBe(HttpStatusCode.Conflict, await response.Content.ReadAsStringAsync());
+                }
+            }
+
+            accepted.Count.ShouldBe(capacity / 2, "exactly the stock is held, never more");
+            var finals = await Task.WhenAll(accepted.Select(a => a.Buyer.FinalAsync(a.Id)));
+            finals.ShouldAllBe(r => r.Status() == "Acquired");
+            foreach (var (_, id) in accepted)
+            {
+                (await deployment.LedgerAsync(id)).Count.ShouldBe(1, $"reservation {id} is charged once");
+            }
+
+            (await deployment.CountAsync("tickets", $"SELECT COUNT(*) FROM tickets t JOIN reservations r ON r.id = t.reservation_id WHERE r.event_id = '{eventId}'"))
+                .ShouldBe(capacity, "every ticket issued once, none beyond the capacity");
+            // Both instances did the work: each accepted for this ticket type and each applied payment
+            // outcomes from the one shared queue (competing consumers).
+            foreach (var instance in new[] { 1, 2 })
+            {
+                var output = deployment.Service("tickets", instance).Output;
+                output.ShouldContain($"of type {type} held until", customMessage: $"tickets-{instance} accepted nothing for the hot ticket type");
+                output.ShouldContain("Pending → Acquired", customMessage: $"tickets-{instance} applied no payment outcome: the queue was not shared");
+            }
+        }
+        finally
+        {
+            foreach (var buyer in buyers)
+            {
+                buyer.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,384 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using BoxOffice.ServiceDefaults;
+using BoxOffice.Testing;
+using Npgsql;
+using RabbitMQ.Client;
+
+namespace BoxOffice.Distributed.Tests.Support;
+
+/// <summary>What a deployment runs, beyond its defaults.</summary>
+public sealed record DeploymentShape
+{
+    public int Tickets { get; init; } = 2;
+
+    public int Payments { get; init; } = 2;
+
+    /// <summary>False to add Loyalty later (<see cref="Deployment.AddServiceAsync"/>), as a consumer that comes after the events.</summary>
+    public bool Loyalty { get; init; } = true;
+
+    /// <summary>The broker the services use; the one of <c>BOXOFFICE_TEST_RABBITMQ</c> unless given (a node of the test's own).</summary>
+    public string? RabbitMq { get; init; }
+
+    /// <summary>Extra settings of one service's processes, as configuration keys (<c>Messaging:Faults:loyalty</c>).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Settings { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>();
+
+    /// <summary>The simulator's latency: a fast gateway by default, so the tests wait on BoxOffice, not on it.</summary>
+    public int GatewayLatencyMedianMs { get; init; } = 20;
+
+    public int GatewayLatencyP99Ms { get; init; } = 80;
+}
+
+/// <summary>
+/// BoxOffice distributed, as separate OS processes on real servers: the payment gateway simulator,
+/// every service (two Tickets and two Payments by default) on PostgreSQL and RabbitMQ, and the API
+/// gateway in front. Its databases and broker objects carry a prefix of their own and are removed
+/// with it.
+/// </summary>
+public sealed class Deployment : IAsyncDisposable
+{
+    public const string OrganizerEmail = "organizer@boxoffice.local";
+
+    private static readonly string[] Consumers = ["tickets", "payments", "notifications", "recommendations", "loyalty"];
+    private readonly List<ServiceProcess> _processes = [];
+    private readonly TempDirectory _data = new();
+    private readonly DeploymentShape _shape;
+    private readonly Dictionary<string, string> _common;
+    private ServiceProcess? _gateway;
+
+    private Deployment(DeploymentShape shape)
+    {
+        _shape = shape;
+        Prefix = "dt" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
+        RabbitMq = shape.RabbitMq ?? DistributedServers.RabbitMq;
+        OrganizerPassword = "Org-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var paymentsKey = PaymentTokenSeal.NewPrivateKeyPem();
+        using var rsa = RSA.Create();
+        rsa.ImportFromPem(paymentsKey);
+        WebhookSecret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
+        _common = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            // Development: the tests' demo faults are refused in Production.
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["BoxOffice__Storage"] = "Postgres",
+            ["ConnectionStrings__Postgres"] = DistributedServers.Postgres,
+            ["BoxOffice__DatabasePrefix"] = Prefix,
+            ["Messaging__Transport"] = "RabbitMq",
+            ["ConnectionStrings__RabbitMq"] = RabbitMq,
+            ["Messaging__PostgresPoolSize"] = "4",
+            ["Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Tickets__PaymentTokenPublicKey"] = rsa.ExportSubjectPublicKeyInfoPem(),
+            ["Payments__TokenPrivateKey"] = paymentsKey,
+            ["Payments__WebhookSecret"] = WebhookSecret,
+            ["RateLimits__RegistrationsPerHourPerAddress"] = "100000",
+            ["RateLimits__LoginsPerMinutePerAddress"] = "100000",
+            ["RateLimits__ReservationsPerMinutePerUser"] = "100000",
+            ["RateLimits__ReservationBurstPerUser"] = "100000",
+        };
+    }
+
+    /// <summary>The databases' and broker objects' prefix (<c>BoxOffice:DatabasePrefix</c>).</summary>
+    public string Prefix { get; }
+
+    public string RabbitMq { get; }
+
+    public string OrganizerPassword { get; }
+
+    public string WebhookSecret { get; }
+
+    /// <summary>The API gateway: the one address clients use.</summary>
+    public Uri Url => _gateway?.Url ?? throw new InvalidOperationException("The deployment is not started.");
+
+    public ServiceProcess Simulator { get; private set; } = null!;
+
+    public IReadOnlyList<ServiceProcess> Processes => _processes;
+
+    /// <summary>Every process's output, for a failure message.</summary>
+    public string Output => string.Join(Environment.NewLine, _processes.Select(p => p.Output));
+
+    public static async Task<Deployment> StartAsync(DeploymentShape? shape = null)
+    {
+        DistributedServers.Require();
+        var deployment = new Deployment(shape ?? new DeploymentShape());
+        try
+        {
+            await deployment.StartAllAsync(TestContext.Current.CancellationToken);
+            return deployment;
+        }
+        catch
+        {
+            await deployment.DisposeAsync();
+            throw;
+        }
+    }
+
+    public ServiceProcess Service(string name, int instance = 1) =>
+        _processes.Single(p => p.Name == $"{name}-{instance}");
+
+    /// <summary>Starts a service that was not part of the deployment yet (a consumer added later), and tells the gateway.</summary>
+    public async Task<ServiceProcess> AddServiceAsync(string name)
+    {
+        var process = Create(name, _processes.Count(p => p.Name.StartsWith(name + "-", StringComparison.Ordinal)) + 1);
+        await process.StartAsync(TestContext.Current.CancellationToken);
+        await RestartGatewayAsync();
+        return process;
+    }
+
+    public HttpClient Client(string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    /// <summary>Registers a buyer through the gateway and returns a client logged in as them.</summary>
+    public async Task<HttpClient> BuyerAsync(string birthDate = "1990-05-17")
+    {
+        var email = $"buyer-{Guid.NewGuid():N}@example.test";
+        using var anonymous = Client();
+        var registered = await anonymous.PostAsJsonAsync("/api/accounts/register",
+            new { email, password = "Buyer-pass-1", displayName = "Test Buyer", birthDate }, TestContext.Current.CancellationToken);
+        registered.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created, await registered.Content.ReadAsStringAsync());
+        return Client(await LoginAsync(email, "Buyer-pass-1"));
+    }
+
+    public async Task<HttpClient> OrganizerAsync() => Client(await LoginAsync(OrganizerEmail, OrganizerPassword));
+
+    public async Task<string> LoginAsync(string email, string password)
+    {
+        using var anonymous = Client();
+        var login = await anonymous.PostAsJsonAsync("/api/accounts/login", new { email, password }, TestContext.Current.CancellationToken);
+        login.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, await login.Content.ReadAsStringAsync());
+        return (await Json(login))["accessToken"]!.GetValue<string>();
+    }
+
+    /// <summary>Creates an event with one ticket type through the gateway: (event id, ticket type id).</summary>
+    public async Task<(Guid EventId, Guid TicketTypeId)> CreateEventAsync(int capacity = 100, int maxPerOrder = 6)
+    {
+        using var organizer = await OrganizerAsync();
+        var response = await organizer.PostAsJsonAsync("/api/events", new
+        {
+            name = "Distributed night " + Guid.NewGuid().ToString("N")[..6],
+            venue = "Test Hall",
+            city = "Lisbon",
+            category = "concert",
+            performers = new[] { "The Testers" },
+            startsAt = DateTimeOffset.UtcNow.AddDays(10),
+            minimumAge = 0,
+            description = "An event of the distributed tests.",
+            ticketTypes = new[] { new { name = "General", price = 4_500L, currency = "EUR", capacity, maxPerOrder = Math.Min(maxPerOrder, capacity) } },
+        }, TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var created = await Json(response);
+        return (created["id"]!.GetValue<Guid>(), created["ticketTypes"]![0]!["id"]!.GetValue<Guid>());
+    }
+
+    /// <summary>The simulator's ledger entries for one reservation: what the buyer was actually charged.</summary>
+    public async Task<JsonArray> LedgerAsync(Guid reservationId)
+    {
+        using var client = new HttpClient { BaseAddress = Simulator.Url };
+        return (JsonArray)JsonNode.Parse(await client.GetStringAsync(
+            new Uri($"/v1/ledger?reservationId={reservationId}", UriKind.Relative), TestContext.Current.CancellationToken))!;
+    }
+
+    /// <summary>A <c>SELECT COUNT(*)</c> in one service's own database, read from outside, as the test's evidence.</summary>
+    public async Task<long> CountAsync(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(DistributedServers.Postgres)
+        {
+            Database = $"{Prefix}_{database}",
+            Pooling = false,
+        }.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static async Task<JsonNode> Json(HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))
+        ?? throw new InvalidOperationException("An empty body.");
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes.AsEnumerable().Reverse())
+        {
+            await process.DisposeAsync();
+        }
+
+        await DropDatabasesAsync();
+        await DeleteBrokerObjectsAsync();
+        _data.Dispose();
+    }
+
+    private async Task StartAllAsync(CancellationToken ct)
+    {
+        Simulator = new ServiceProcess("payment-gateway", "BoxOffice.PaymentGateway", [], new Dictionary<string, string>
+        {
+            ["PaymentGateway__WebhookSecret"] = WebhookSecret,
+            ["PaymentGateway__DataDirectory"] = Path.Combine(_data.Path, "payment-gateway"),
+            ["PaymentGateway__LatencyMedianMs"] = _shape.GatewayLatencyMedianMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PaymentGateway__LatencyP99Ms"] = _shape.GatewayLatencyP99Ms.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        // The simulator learns the gateway's address below; webhooks wait (and are retried) until then.
+        _processes.Add(Simulator);
+
+        // Accounts first: it owns the organizer the others' tests log in as. Two instances of one
+        // service migrate the same database; the write lock makes that safe, start them together.
+        var services = new List<ServiceProcess> { Create("accounts", 1) };
+        services.AddRange(Enumerable.Range(1, _shape.Tickets).Select(i => Create("tickets", i)));
+        services.AddRange(Enumerable.Range(1, _shape.Payments).Select(i => Create("payments", i)));
+        services.Add(Create("notifications", 1));
+        services.Add(Create("recommendations", 1));
+        if (_shape.Loyalty)
+        {
+            services.Add(Create("loyalty", 1));
+        }
+
+        _gateway = CreateGateway();
+        Simulator.SetEnvironment("PaymentGateway__WebhookUrl", new Uri(_gateway.Url, "/api/payments/webhook").ToString());
+        await Simulator.StartAsync(ct);
+        await Task.WhenAll(services.Select(s => s.StartAsync(ct)));
+        await _gateway.StartAsync(ct);
+    }
+
+    private ServiceProcess Create(string service, int instance)
+    {
+        var environment = new Dictionary<string, string>(_common, StringComparer.Ordinal)
+        {
+            ["BoxOffice__Service"] = service,
+            ["BoxOffice__DataDirectory"] = Path.Combine(_data.Path, $"{service}-{instance}"),
+        };
+        if (service == "accounts")
+        {
+            environment["Seed__OrganizerPassword"] = OrganizerPassword;
+        }
+
+        if (service == "payments")
+        {
+            environment["Payments__GatewayUrl"] = Simulator.Url.ToString();
+        }
+
+        if (_shape.Settings.TryGetValue(service, out var extra))
+        {
+            foreach (var (key, value) in extra)
+            {
+                environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            }
+        }
+
+        var process = new ServiceProcess($"{service}-{instance}", "BoxOffice.Host", [], environment);
+        _processes.Add(process);
+        return process;
+    }
+
+    private ServiceProcess CreateGateway()
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var group in _processes.Where(p => p != Simulator && p.Name != "gateway").GroupBy(p => p.Name[..p.Name.LastIndexOf('-')]))
+        {
+            environment[$"Gateway__Services__{group.Key}"] = string.Join(';', group.Select(p => p.Url.ToString().TrimEnd('/')));
+        }
+
+        var gateway = new ServiceProcess("gateway", "BoxOffice.Gateway", [], environment);
+        _processes.Add(gateway);
+        return gateway;
+    }
+
+    private async Task RestartGatewayAsync()
+    {
+        var old = _gateway!;
+        await old.KillAsync();
+        _processes.Remove(old);
+        _gateway = CreateGateway();
+        await _gateway.StartAsync(TestContext.Current.CancellationToken);
+    }
+
+    private async Task DropDatabasesAsync()
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(DistributedServers.Postgres) { Database = "postgres", Pooling = false }.ConnectionString);
+            await connection.OpenAsync();
+            var names = new List<string>();
+            await using (var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE @prefix", connection))
+            {
+                list.Parameters.AddWithValue("prefix", Prefix + "\\_%");
+                await using var reader = await list.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    names.Add(reader.GetString(0));
+                }
+            }
+
+            foreach (var name in names)
+            {
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync();
+            }
+        }
+        catch (NpgsqlException)
+        {
+            // Best effort: a test database left behind is named by its prefix.
+        }
+    }
+
+    private async Task DeleteBrokerObjectsAsync()
+    {
+        try
+        {
+            var factory = new ConnectionFactory { Uri = new Uri(RabbitMq) };
+            await using var connection = await factory.CreateConnectionAsync();
+            foreach (var consumer in Consumers)
+            {
+                foreach (var queue in new[] { $"{Prefix}.{consumer}", $"{Prefix}.{consumer}.dead-letters" })
+                {
+                    await using var channel = await connection.CreateChannelAsync();
+                    await channel.QueueDeleteAsync(queue);
+                }
+            }
+
+            foreach (var exchange in new[] { "events", "dead-letters", "control", "unrouted" })
+            {
+                await using var channel = await connection.CreateChannelAsync();
+                await channel.ExchangeDeleteAsync($"{Prefix}.{exchange}");
+            }
+        }
+        catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.BrokerUnreachableException or RabbitMQ.Client.Exceptions.OperationInterruptedException or IOException)
+        {
+            // Best effort: objects left behind are named by the deployment's prefix.
+        }
+    }
+}
+
+/// <summary>The servers the distributed tests run on: <c>BOXOFFICE_TEST_POSTGRES</c> and <c>BOXOFFICE_TEST_RABBITMQ</c>.</summary>
+public static class DistributedServers
+{
+    public static string Postgres => Environment.GetEnvironmentVariable(StoreUnderTest.ServerVariable) ?? "";
+
+    public static string RabbitMq => Environment.GetEnvironmentVariable("BOXOFFICE_TEST_RABBITMQ") ?? "";
+
+    /// <summary>Skips on a laptop without the servers; under <c>CI=true</c> a missing server fails the test.</summary>
+    public static void Require()
+    {
+        StoreUnderTest.RequireServer(postgres: true);
+        if (!string.IsNullOrWhiteSpace(RabbitMq))
+        {
+            return;
+        }
+
+        const string why = "BOXOFFICE_TEST_RABBITMQ is not set (an AMQP URI; .ci/run starts RabbitMQ and sets it)";
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"CI=true and the distributed tests cannot run: {why}");
+        }
+
+        Assert.Skip($"Distributed tests skipped: {why}.");
+    }
+}
