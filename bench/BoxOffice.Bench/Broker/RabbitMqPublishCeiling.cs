@@ -12,6 +12,9 @@ namespace BoxOffice.Bench.Broker;
 /// </summary>
 internal static class RabbitMqPublishCeiling
 {
+    /// <summary>The rate of the last run, for a verb that states its figure against it.</summary>
+    public static double LastRate { get; private set; }
+
     public static async Task<int> RunAsync(string[] args)
     {
         var uri = Argument(args, "--rabbitmq") ?? Environment.GetEnvironmentVariable("BENCH_RABBITMQ");
@@ -53,6 +56,7 @@ internal static class RabbitMqPublishCeiling
             }
 
             var rate = confirmed / clock.Elapsed.TotalSeconds;
+            LastRate = rate;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"rabbit-publish: {confirmed:N0} persistent {size} B messages confirmed in {clock.Elapsed.TotalSeconds:N1} s, window {window}: {rate:N0} msg/s"));
             return 0;
