@@ -150,6 +150,7 @@ public sealed class ServiceTransaction : IAsyncDisposable
         if (appended)
         {
             _database.Appended.Notify();
+            _database.Metrics?.Appended(_database.Name, _pending!.Count);
         }
 
         if (_onCommitted is not null)
