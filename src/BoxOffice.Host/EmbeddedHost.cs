@@ -18,6 +18,9 @@ public static class EmbeddedHost
     /// <summary>Serves <c>/openapi/v1.json</c> and <c>/scalar</c> outside Development too.</summary>
     public const string OpenApiEnabledKey = "OpenApi:Enabled";
 
+    /// <summary>The embedded process's <c>service.name</c> in traces and metrics (unless <c>OTEL_SERVICE_NAME</c> is set).</summary>
+    public const string ServiceName = "boxoffice";
+
     /// <summary>The file in the data folder holding the generated webhook secret, when none is configured.</summary>
     public const string WebhookSecretFile = "payments-webhook.secret";
 
@@ -73,6 +76,7 @@ public static class EmbeddedHost
         builder.Services.AddBoxOfficeRateLimits(builder.Configuration);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.Services.AddHealthChecks().AddCheck<MessagingReadiness>("messaging", tags: ["ready"]);
+        builder.AddBoxOfficeTelemetry(ServiceName);
         builder.Services.AddMessaging(builder.Configuration)
             .AddAccounts(builder.Configuration)
             .AddTickets(builder.Configuration)
@@ -90,6 +94,7 @@ public static class EmbeddedHost
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapHealth();
+        app.MapBoxOfficeMetrics();
         // The API's map helps an attacker as much as a developer: outside Development it is served
         // only when an operator asks for it.
         if (app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>(OpenApiEnabledKey))

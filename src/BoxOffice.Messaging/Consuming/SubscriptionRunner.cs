@@ -192,6 +192,7 @@ internal sealed partial class SubscriptionRunner(
                 await tx.CommitAsync(ct);
                 Interlocked.Exchange(ref _position, batch.NextPosition);
                 _state = SubscriptionState.Running;
+                group.Database.Metrics?.Applied(group.Name, source.Name, batch.Events.Count);
                 return;
             }
             catch (Exception ex) when (failedAt >= 0 && !ct.IsCancellationRequested)

@@ -66,7 +66,9 @@ public sealed class ServiceTransaction : IAsyncDisposable
 
     /// <summary>
     /// Appends an event to this service's log when the transaction commits. The event must belong to
-    /// this service (its wire name starts with the database's name).
+    /// this service (its wire name starts with the database's name). Its trace context is
+    /// <see cref="System.Diagnostics.Activity.Current"/> at this call, not at the commit: the group
+    /// commit publishes each request's events under that request's activity, many requests per commit.
     /// </summary>
     /// <returns>The new event's id.</returns>
     public Guid Publish<T>(T @event, Guid? correlationId = null, Guid? causationId = null)
@@ -150,6 +152,7 @@ public sealed class ServiceTransaction : IAsyncDisposable
         if (appended)
         {
             _database.Appended.Notify();
+            _database.Metrics?.Appended(_database.Name, _pending!.Count);
         }
 
         if (_onCommitted is not null)

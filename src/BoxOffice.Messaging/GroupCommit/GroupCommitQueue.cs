@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
+using BoxOffice.Messaging.Operations;
 using BoxOffice.Messaging.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,6 +22,12 @@ namespace BoxOffice.Messaging.GroupCommit;
 /// <see cref="GroupCommitFailedException"/> (safe to retry). A request whose own <c>Decide</c> throws
 /// fails alone: nothing of it was written yet, and the others go on. Requests still queued when the
 /// queue stops fail the same way.
+/// <para>Tracing: the writer runs on its own loop, not in the caller's flow, so each request keeps the
+/// <see cref="Activity.Current"/> it joined with. The batch is one span (<c>group commit {database}</c>,
+/// linked to every request's); each request decided in it gets a span of its own in the request's trace
+/// (<c>append {database}</c>), which is <see cref="Activity.Current"/> while its events are published:
+/// an event's trace context, read from <see cref="Activity.Current"/> by
+/// <see cref="EventLog.ServiceTransaction.Publish{T}"/>'s caller chain, is the request's.</para>
 /// </remarks>
 /// <typeparam name="TRequest">One caller's request.</typeparam>
 /// <typeparam name="TState">What requests are decided on.</typeparam>
@@ -83,6 +91,9 @@ public sealed class GroupCommitQueue<TRequest, TState, TChange, TResult> : Backg
         return true;
     }
 
+    /// <summary>Requests waiting for the writer (an observable gauge reads it; it takes the queue's lock briefly).</summary>
+    public int Depth => _queue.Reader.Count;
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -142,6 +153,9 @@ public sealed class GroupCommitQueue<TRequest, TState, TChange, TResult> : Backg
     private async Task CommitAsync(List<Joined> batch, CancellationToken ct)
     {
         var verdicts = new Verdict<TChange, TResult>?[batch.Count];
+        // Null unless something records BoxOffice.Messaging spans (then each request's span, below, is too).
+        using var batchSpan = StartBatchSpan(batch);
+        var spans = batchSpan is null ? null : new Activity?[batch.Count];
         try
         {
             await using var tx = await _database.BeginAsync(ct);
@@ -172,14 +186,17 @@ public sealed class GroupCommitQueue<TRequest, TState, TChange, TResult> : Backg
                 state = next;
                 verdicts[i] = verdict;
                 changes.AddRange(verdict.Decision.Changes);
-                tx.Publish(verdict.Decision.Events, verdict.CorrelationId);
+                PublishInRequestContext(tx, batch[i], verdict, spans, i, batchSpan);
             }
 
             await _decider.WriteAsync(tx, changes, ct);
             await tx.CommitAsync(ct);
+            StopSpans(spans, failure: null);
         }
         catch (Exception ex)
         {
+            StopSpans(spans, ex);
+            batchSpan?.SetStatus(ActivityStatusCode.Error, ex.Message);
             if (!ct.IsCancellationRequested)
             {
                 GroupCommitLog.BatchFailed(_logger, ex, batch.Count);
@@ -204,11 +221,108 @@ public sealed class GroupCommitQueue<TRequest, TState, TChange, TResult> : Backg
         }
     }
 
+    private Activity? StartBatchSpan(List<Joined> batch)
+    {
+        if (!MessagingActivities.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var links = new List<ActivityLink>(batch.Count);
+        foreach (var joined in batch)
+        {
+            if (joined.Context is { } context)
+            {
+                links.Add(new ActivityLink(context.Context));
+            }
+        }
+
+        var span = MessagingActivities.Source.StartActivity(ActivityKind.Internal, parentContext: default, links: links, name: "group commit " + _database.Name);
+        span?.SetTag("messaging.batch.message_count", batch.Count);
+        return span;
+    }
+
+    /// <summary>
+    /// Publishes a request's events with <see cref="Activity.Current"/> set to the request's context:
+    /// its own span when spans are recorded, else the request's activity itself (its trace context
+    /// still travels with the events), and the batch's again afterwards.
+    /// </summary>
+    private void PublishInRequestContext(
+        EventLog.ServiceTransaction tx, Joined joined, Verdict<TChange, TResult> verdict, Activity?[]? spans, int index, Activity? batchSpan)
+    {
+        if (joined.Context is null || verdict.Decision.Events.Count == 0)
+        {
+            tx.Publish(verdict.Decision.Events, verdict.CorrelationId);
+            return;
+        }
+
+        var outer = Activity.Current;
+        try
+        {
+            if (spans is not null)
+            {
+                var span = MessagingActivities.Source.StartActivity(
+                    ActivityKind.Producer, parentContext: joined.Context.Context, name: "append " + _database.Name);
+                if (span is not null)
+                {
+                    span.SetTag("messaging.system", MessagingActivities.System);
+                    span.SetTag("messaging.operation.type", "create");
+                    span.SetTag("messaging.destination.name", _database.Name);
+                    span.SetTag("messaging.batch.message_count", verdict.Decision.Events.Count);
+                    if (batchSpan is not null)
+                    {
+                        span.AddLink(new ActivityLink(batchSpan.Context));
+                    }
+
+                    spans[index] = span;
+                }
+            }
+
+            Activity.Current = spans?[index] ?? joined.Context;
+            tx.Publish(verdict.Decision.Events, verdict.CorrelationId);
+        }
+        finally
+        {
+            Activity.Current = outer;
+        }
+    }
+
+    /// <summary>Ends each request's span once its batch committed (or failed): its duration includes the commit.</summary>
+    private static void StopSpans(Activity?[]? spans, Exception? failure)
+    {
+        if (spans is null)
+        {
+            return;
+        }
+
+        var outer = Activity.Current;
+        foreach (var span in spans)
+        {
+            if (span is null)
+            {
+                continue;
+            }
+
+            if (failure is not null)
+            {
+                span.SetStatus(ActivityStatusCode.Error, failure.Message);
+            }
+
+            span.Stop();
+        }
+
+        // Stop makes each span's parent current again; the writer's own context is what it was.
+        Activity.Current = outer;
+    }
+
     private static GroupCommitFailedException Stopped() => new("The queue stopped before the request was decided; nothing of it was kept.");
 
     private sealed class Joined(TRequest request)
     {
         public TRequest Request { get; } = request;
+
+        /// <summary>The caller's activity when it joined (the HTTP request's), if any: the writer runs outside its flow.</summary>
+        public Activity? Context { get; } = Activity.Current;
 
         public TaskCompletionSource<TResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -121,7 +121,7 @@ public static class MessagingServiceCollectionExtensions
             services.TryAddSingleton<WorkLoopServices>();
             services.AddSingleton(sp => new DatabaseRegistry(
                 sp.GetServices<DatabaseDefinition>(), sp.GetRequiredService<IOptions<MessagingOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetService<MessagingMetrics>()));
             services.AddSingleton(sp => new MessagingRuntime(
                 sp.GetRequiredService<DatabaseRegistry>(),
                 sp.GetServices<ConsumerDefinition>(),
@@ -132,6 +132,10 @@ public static class MessagingServiceCollectionExtensions
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
             services.AddHostedService(sp => sp.GetRequiredService<MessagingRuntime>());
             services.AddSingleton<MessagingAdmin>();
+            // After the runtime: its first round finds every consumer started.
+            services.AddMetrics();
+            services.AddSingleton<MessagingMetrics>();
+            services.AddHostedService<MessagingMetricsRefresh>();
         }
 
         return new MessagingBuilder(services);
@@ -141,10 +145,12 @@ public static class MessagingServiceCollectionExtensions
 internal sealed record DatabaseDefinition(string Name, IReadOnlyList<MigrationSet> Migrations);
 
 internal sealed class DatabaseRegistry(
-    IEnumerable<DatabaseDefinition> definitions, MessagingOptions options, TimeProvider time, Microsoft.Extensions.Logging.ILoggerFactory loggers)
+    IEnumerable<DatabaseDefinition> definitions, MessagingOptions options, TimeProvider time, Microsoft.Extensions.Logging.ILoggerFactory loggers,
+    MessagingMetrics? metrics = null)
 {
     private readonly Dictionary<string, ServiceDatabase> _databases = definitions.ToDictionary(
-        d => d.Name, d => new ServiceDatabase(d.Name, d.Migrations, options, time, loggers.CreateLogger(typeof(ServiceDatabase).FullName!)), StringComparer.Ordinal);
+        d => d.Name, d => new ServiceDatabase(d.Name, d.Migrations, options, time, loggers.CreateLogger(typeof(ServiceDatabase).FullName!)) { Metrics = metrics },
+        StringComparer.Ordinal);
 
     public IEnumerable<ServiceDatabase> All => _databases.Values;
 

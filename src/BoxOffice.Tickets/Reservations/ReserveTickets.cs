@@ -134,14 +134,18 @@ internal static class ReserveTickets
 
     public static void AddServices(IServiceCollection services)
     {
+        services.AddMetrics();
+        services.AddSingleton<AcceptMetrics>();
         services.AddSingleton<ReserveTicketsInGroups>();
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<TicketsOptions>>().Value;
-            return new ReserveQueue(
+            var queue = new ReserveQueue(
                 sp.GetRequiredKeyedService<ServiceDatabase>(TicketsModule.Database), sp.GetRequiredService<ReserveTicketsInGroups>(),
                 options.AcceptQueueCapacity, options.MaxBatch, sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ReserveTickets).FullName!));
+            sp.GetRequiredService<AcceptMetrics>().ObserveQueue(() => queue.Depth);
+            return queue;
         });
         services.AddHostedService(sp => sp.GetRequiredService<ReserveQueue>());
     }
@@ -162,7 +166,7 @@ internal static class ReserveTickets
             .ProducesProblems(StatusCodes.Status429TooManyRequests, "rate-limited")
             .ProducesProblems(StatusCodes.Status503ServiceUnavailable, "overloaded", "unavailable");
 
-    public static async Task<IResult> HandleAsync(HttpContext http, ReserveQueue queue, PaymentTokenPublicKey paymentsKey, TimeProvider time)
+    public static async Task<IResult> HandleAsync(HttpContext http, ReserveQueue queue, PaymentTokenPublicKey paymentsKey, TimeProvider time, AcceptMetrics metrics)
     {
         var (body, problem) = await JsonBody.ReadAsync(http.Request, TicketsJson.Default.ReserveBody, maxBytes: 4 * 1024);
         if (problem is not null)
@@ -185,6 +189,7 @@ internal static class ReserveTickets
             PaymentTokenSeal.Seal(body.PaymentToken!, paymentsKey), key.Length == 0 ? null : key, key.Length == 0 ? null : Hash(body));
         if (!queue.TryJoin(request, out var decided))
         {
+            metrics.QueueFull();
             http.Response.Headers.RetryAfter = "1";
             return Problems.Result(ProblemTypes.Overloaded,
                 "The reservation queue is full; nothing was reserved. Try again in a second.");
@@ -197,9 +202,20 @@ internal static class ReserveTickets
         }
         catch (GroupCommitFailedException)
         {
+            metrics.CommitFailed();
             http.Response.Headers.RetryAfter = "1";
             return Problems.Result(ProblemTypes.Unavailable,
                 "The reservation could not be recorded; nothing was reserved. Try again.");
+        }
+
+        switch (outcome)
+        {
+            case ReserveOutcome.Refused refused:
+                metrics.Refusal(refused.Why);
+                break;
+            case ReserveOutcome.KeyReused:
+                metrics.IdempotencyKeyReused();
+                break;
         }
 
         return outcome switch
@@ -415,12 +431,13 @@ internal static class ReserveTickets
 /// accounts, earlier idempotency keys, ticket types, the buyers' holds: <c>IN</c> lists of what the
 /// batch touches), and its changes in one statement batch.
 /// </summary>
-internal sealed class ReserveTicketsInGroups(IOptions<TicketsOptions> options, ReservationLog reservationLog)
+internal sealed class ReserveTicketsInGroups(IOptions<TicketsOptions> options, ReservationLog reservationLog, AcceptMetrics metrics)
     : IBatchDecider<ReserveRequest, ReserveState, TicketsChange, ReserveOutcome>
 {
     public async Task<ReserveState> LoadAsync(ServiceTransaction transaction, IReadOnlyList<ReserveRequest> requests, CancellationToken cancellationToken)
     {
         var ct = cancellationToken;
+        metrics.Batch(requests.Count);
         var state = ReserveState.Empty(
             new HoldLimits(options.Value.MaxPendingPerEvent, options.Value.MaxTicketsPerEvent), options.Value.HoldDuration);
         var users = requests.Select(r => r.UserId.ToString()).Distinct().ToList();
@@ -505,6 +522,7 @@ internal sealed class ReserveTicketsInGroups(IOptions<TicketsOptions> options, R
             // Logged once the group commit commits: a batch that fails logs nothing.
             transaction.OnCommitted(() =>
             {
+                metrics.Committed(held.Count);
                 foreach (var r in held)
                 {
                     reservationLog.Accepted(r.Id, r.Quantity, r.TicketTypeId, r.ExpiresAt);
