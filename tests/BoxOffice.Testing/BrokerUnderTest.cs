@@ -76,6 +76,76 @@ public static class BrokerUnderTest
     public static Task<IConnection> ConnectAsync() =>
         new ConnectionFactory { Uri = new Uri(Server), AutomaticRecoveryEnabled = false, ClientProvidedName = "boxoffice-tests" }.CreateConnectionAsync();
 
+    /// <summary>
+    /// Closes, from the broker's side (<c>rabbitmqctl close_connection</c>), every connection whose
+    /// name starts with <paramref name="connectionNamePrefix"/>, as an operator or a failing node would;
+    /// other connections (other tests, other programs) are left alone. Skips the test where
+    /// <c>rabbitmqctl</c> cannot be run (it needs the broker's Erlang cookie).
+    /// </summary>
+    /// <param name="connectionNamePrefix">The start of the client-provided connection names to close.</param>
+    /// <returns>How many connections were closed.</returns>
+    public static async Task<int> CloseConnectionsAsync(string connectionNamePrefix)
+    {
+        // The JSON listing has the names; close_connection wants the pid as the table prints it
+        // (<rabbit@host.N.ID.S> there, #PID<X.ID.S> in JSON: the last two numbers match).
+        var (code, json) = await RabbitMqCtlAsync("list_connections", "--formatter", "json", "pid", "client_properties");
+        var (tableCode, table) = await RabbitMqCtlAsync("list_connections", "pid");
+        if (code != 0 || tableCode != 0)
+        {
+            Assert.Skip($"rabbitmqctl cannot list the broker's connections here (exit {code}): {json}");
+        }
+
+        var closed = 0;
+        var listing = System.Text.Json.JsonDocument.Parse(json[json.IndexOf('[', StringComparison.Ordinal)..]);
+        foreach (var connection in listing.RootElement.EnumerateArray())
+        {
+            var name = connection.GetProperty("client_properties").ValueKind == System.Text.Json.JsonValueKind.Array
+                ? connection.GetProperty("client_properties").EnumerateArray()
+                    .Where(p => p[0].GetString() == "connection_name").Select(p => p[2].GetString()).FirstOrDefault()
+                : null;
+            if (name is null || !name.StartsWith(connectionNamePrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var parts = connection.GetProperty("pid").GetString()!.TrimEnd('>').Split('.');
+            var suffix = "." + parts[^2] + "." + parts[^1] + ">";
+            var pid = table.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith('<') && l.EndsWith(suffix, StringComparison.Ordinal))
+                ?? throw new InvalidOperationException($"Connection '{name}' ({connection.GetProperty("pid")}) is not in rabbitmqctl's table: {table}");
+            var (closeCode, output) = await RabbitMqCtlAsync("close_connection", pid, "closed by a BoxOffice test");
+            if (closeCode != 0)
+            {
+                throw new InvalidOperationException($"rabbitmqctl close_connection {pid} failed ({closeCode}): {output}");
+            }
+
+            closed++;
+        }
+
+        return closed;
+    }
+
+    private static async Task<(int Code, string Output)> RabbitMqCtlAsync(params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            return (process.ExitCode, await output + await error);
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            return (-1, ex.Message);
+        }
+    }
+
     /// <summary>Deletes a data folder's exchanges and queues (nothing when it had none).</summary>
     public static void Forget(string dataDirectory)
     {

@@ -190,6 +190,26 @@ public sealed class ConsumingFromTheBroker
     }
 
     [Fact]
+    public async Task When_the_broker_closes_every_connection_mid_run_relay_and_consumer_come_back_and_nothing_is_lost_or_applied_twice()
+    {
+        using var dir = new TempDirectory("broker");
+        await using var host = await StartAsync(dir.Path, settings: new Dictionary<string, string?> { ["Messaging:BatchSize"] = "100" });
+        var prefix = StoreUnderTest.PrefixFor(dir.Path);
+
+        for (var round = 0; round < 3; round++)
+        {
+            await ProduceAsync(host, 1_000, batch: 100);
+            await Eventually.HoldsAsync(() => AppliedAsync(host, "alpha", "alpha"), n => n > (round * 1_000) + 100, "alpha is consuming");
+            (await BrokerUnderTest.CloseConnectionsAsync(prefix + " ")).ShouldBeGreaterThan(0, "the host's connections were open");
+        }
+
+        await Eventually.HoldsAsync(() => AppliedAsync(host, "alpha", "alpha"), n => n >= 3_000, "alpha applied everything", TimeSpan.FromSeconds(90));
+        await host.CaughtUpAsync(TimeSpan.FromSeconds(30));
+        (await CountedAsync(host, "alpha", "alpha")).ShouldBe(["3000|3000|3000"]);
+        (await host.TotalAsync("alpha", "alpha")).ShouldBe(3_000);
+    }
+
+    [Fact]
     public async Task Two_processes_consuming_one_queue_apply_each_event_once_between_them()
     {
         using var dir = new TempDirectory("broker");
