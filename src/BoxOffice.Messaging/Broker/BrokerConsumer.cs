@@ -56,7 +56,8 @@ internal sealed partial class BrokerConsumer
         _storedTypes = group.Upcasters.StoredTypesFor(group.Definition.Handlers.Keys);
         // Enough in hand to fill a batch while the previous one commits; bounded so one process never hoards a queue.
         _prefetch = (ushort)Math.Clamp(options.BatchSize * 2, 2, 500);
-        _batchSize = Math.Min(options.BatchSize, _prefetch);
+        // Half the prefetch: the broker keeps delivering the next batch while this one commits.
+        _batchSize = Math.Min(options.BatchSize, _prefetch / 2);
     }
 
     public string Queue => _broker.Names.Queue(_group.Name);

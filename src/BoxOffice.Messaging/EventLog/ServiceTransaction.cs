@@ -31,6 +31,12 @@ public sealed class ServiceTransaction : IAsyncDisposable
         _transaction = transaction;
     }
 
+    /// <summary>
+    /// The trace the events published next were caused in, when it is not the current
+    /// <see cref="Activity"/>'s: the group commit publishes each request's events under its caller's.
+    /// </summary>
+    internal string? TraceParent { get; set; }
+
     /// <summary>The database this transaction writes to.</summary>
     public ServiceDatabase Database => _database;
 
@@ -93,7 +99,7 @@ public sealed class ServiceTransaction : IAsyncDisposable
         (_pending ??= []).Add(envelope);
         // The trace the event was caused in, carried to the broker's headers by the relay. Read once
         // per event from what is already there: null (no allocation) when nothing traces.
-        (_traceParents ??= []).Add(Activity.Current?.Id);
+        (_traceParents ??= []).Add(TraceParent ?? Activity.Current?.Id);
         return envelope.EventId;
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
 using BoxOffice.Messaging.Storage;
@@ -172,7 +173,10 @@ public sealed class GroupCommitQueue<TRequest, TState, TChange, TResult> : Backg
                 state = next;
                 verdicts[i] = verdict;
                 changes.AddRange(verdict.Decision.Changes);
+                // The events carry the trace of the request that caused them, not the writer loop's.
+                tx.TraceParent = batch[i].TraceParent;
                 tx.Publish(verdict.Decision.Events, verdict.CorrelationId);
+                tx.TraceParent = null;
             }
 
             await _decider.WriteAsync(tx, changes, ct);
@@ -209,6 +213,9 @@ public sealed class GroupCommitQueue<TRequest, TState, TChange, TResult> : Backg
     private sealed class Joined(TRequest request)
     {
         public TRequest Request { get; } = request;
+
+        /// <summary>The caller's trace (null when nothing traces), for the events its request causes.</summary>
+        public string? TraceParent { get; } = Activity.Current?.Id;
 
         public TaskCompletionSource<TResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
