@@ -16,6 +16,19 @@ public enum Durability
     Normal,
 }
 
+/// <summary>How events travel from a producer's log to its consumers (setting <c>Messaging:Transport</c>).</summary>
+public enum Transport
+{
+    /// <summary>Consumers read the producers' logs in process: every producer's database is hosted here. The default.</summary>
+    Local,
+
+    /// <summary>
+    /// Every hosted log is relayed to RabbitMQ (<c>ConnectionStrings:RabbitMq</c>) and every consumer
+    /// reads its own queue there: the distributed deployment, one process per service.
+    /// </summary>
+    RabbitMq,
+}
+
 /// <summary>Settings of the messaging core (configuration section <c>Messaging</c>).</summary>
 public sealed class MessagingOptions
 {
@@ -53,6 +66,47 @@ public sealed class MessagingOptions
     /// <summary>Most pooled connections a process opens to each PostgreSQL database (unless the connection string sets one).</summary>
     [Range(2, 100)]
     public int PostgresPoolSize { get; set; } = 10;
+
+    /// <summary>
+    /// <see cref="Transport.Local"/> (the default) or <see cref="Transport.RabbitMq"/>. Bound from
+    /// <c>Messaging:Transport</c> (env <c>Messaging__Transport</c>).
+    /// </summary>
+    public Transport Transport { get; set; } = Transport.Local;
+
+    /// <summary>
+    /// The broker, as an AMQP URI <c>amqp://user:password@host:5672/vhost</c>; needed when
+    /// <see cref="Transport"/> is <see cref="Transport.RabbitMq"/>. Bound from
+    /// <c>ConnectionStrings:RabbitMq</c> (env <c>ConnectionStrings__RabbitMq</c>). No default: it
+    /// carries a password, and RabbitMQ's own <c>guest</c> account is refused.
+    /// </summary>
+    public string? RabbitMqConnectionString { get; set; }
+
+    /// <summary>Most events the relay publishes before it waits for their confirms (the confirm window).</summary>
+    [Range(1, 5_000)]
+    public int RelayBatchSize { get; set; } = 1_000;
+
+    /// <summary>
+    /// How long a relay's lease on its log lasts without renewal. Two processes of one service share
+    /// the database; only the holder of the lease publishes, and another takes over this long after
+    /// the holder stops renewing (it died or lost the database).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan RelayLease { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How often a relay looks for events without being woken: commits in this process wake it at
+    /// once; this covers commits by another process of the same service. 200 ms by default.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
+    public TimeSpan RelayPoll { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Deliveries of one message to a consumer (<c>x-delivery-limit</c> of its quorum queue) before
+    /// the broker dead-letters it. Handler failures are retried in process and never count; only a
+    /// process that dies or loses the broker while holding the message does, so this bounds a crash loop.
+    /// </summary>
+    [Range(2, 1_000)]
+    public int DeliveryLimit { get; set; } = 20;
 
     /// <summary>SQLite commit durability; <see cref="Durability.Full"/> unless opted out.</summary>
     public Durability Durability { get; set; } = Durability.Full;

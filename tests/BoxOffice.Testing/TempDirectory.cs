@@ -22,13 +22,14 @@ public sealed class TempDirectory : IDisposable
 
     /// <summary>
     /// Closes pooled SQLite connections (they hold files open), drops the folder's PostgreSQL
-    /// databases when the tests run on PostgreSQL, and deletes the folder with everything
+    /// databases when the tests run on PostgreSQL and its exchanges and queues when they ran on RabbitMQ, and deletes the folder with everything
     /// in it. A file still closing is left behind: the OS temp folder is cleaned anyway.
     /// </summary>
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
         StoreUnderTest.Forget(Path);
+        BrokerUnderTest.Forget(Path);
         try
         {
             Directory.Delete(Path, recursive: true);

@@ -1,4 +1,5 @@
 using BoxOffice.Contracts;
+using BoxOffice.Messaging.Broker;
 using BoxOffice.Messaging.EventLog;
 using BoxOffice.Messaging.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,6 +53,9 @@ internal sealed class ConsumerGroup(
 
     public IReadOnlyList<SubscriptionRunner> Subscriptions => _subscriptions;
 
+    /// <summary>The consumer's queue on the broker when the transport is RabbitMQ (then it has no subscriptions).</summary>
+    public BrokerConsumer? Broker { get; set; }
+
     public void Add(SubscriptionRunner subscription) => _subscriptions.Add(subscription);
 
     /// <summary>Applies one event, already upcast, with its handler.</summary>
@@ -79,11 +83,27 @@ internal sealed class ConsumerGroup(
         return binding.Invoke(services, stored.Envelope, new ConsumeContext(Name, tx, stored.Envelope, stored.Sequence), ct);
     }
 
+    /// <summary>Runs the consumer's reset hook (<see cref="IConsumerReset"/>), if it has one, in <paramref name="tx"/>.</summary>
+    public async Task ResetStateAsync(ReplayFrom from, ServiceTransaction tx, CancellationToken ct)
+    {
+        if (definition.Reset is { } resetType)
+        {
+            var reset = (IConsumerReset)services.GetRequiredService(resetType);
+            await reset.ResetAsync(Name, from, tx, ct);
+        }
+    }
+
     public async Task ResetAsync(ReplayFrom from, CancellationToken ct)
     {
-        if (from is ReplayFrom.SequencePoint point && _subscriptions.All(s => s.Source.Name != point.Source))
+        if (from is ReplayFrom.SequencePoint point && !definition.Sources.Contains(point.Source, StringComparer.Ordinal))
         {
             throw new ArgumentException($"Consumer '{Name}' reads no events from '{point.Source}'.", nameof(from));
+        }
+
+        if (Broker is { } broker)
+        {
+            await broker.ResetAsync(from, ct);
+            return;
         }
 
         await Gate.WaitAsync(ct);
@@ -104,12 +124,7 @@ internal sealed class ConsumerGroup(
 
             await using (var tx = await database.BeginAsync(ct))
             {
-                if (definition.Reset is { } resetType)
-                {
-                    var reset = (IConsumerReset)services.GetRequiredService(resetType);
-                    await reset.ResetAsync(Name, from, tx, ct);
-                }
-
+                await ResetStateAsync(from, tx, ct);
                 for (var i = 0; i < _subscriptions.Count; i++)
                 {
                     await ConsumerStore.SaveCursorAsync(tx, Name, _subscriptions[i].Source.Name, targets[i], ct);
@@ -181,6 +196,12 @@ internal sealed class ConsumerGroup(
                 try
                 {
                     await DispatchAsync(stored, tx, ct);
+                    if (Broker is not null)
+                    {
+                        // A delivery of the same event that comes later (a replay, a duplicate) is then dropped.
+                        await Inbox.AddAsync(tx, Name, stored, ct);
+                    }
+
                     await tx.Command("UPDATE dead_letters SET redriven_at = @at, attempts = attempts + 1 WHERE id = @id")
                         .With("@at", database.Time.GetUtcNow().ToUnixTimeMilliseconds()).With("@id", id).ExecuteNonQueryAsync(ct);
                     await tx.CommitAsync(ct);

@@ -21,6 +21,9 @@ public enum SubscriptionState
 
     /// <summary>Stopped with the host.</summary>
     Stopped,
+
+    /// <summary>A relay waiting: another process of the same service holds the lease and publishes the log.</summary>
+    Standby,
 }
 
 /// <summary>Test seams: points where tests inject a failure the real world would cause.</summary>

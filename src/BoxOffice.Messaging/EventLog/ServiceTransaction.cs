@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Text.Json;
 using BoxOffice.Contracts;
 using BoxOffice.Messaging.Deciding;
@@ -17,6 +18,7 @@ public sealed class ServiceTransaction : IAsyncDisposable
     private readonly DbConnection _connection;
     private readonly DbTransaction _transaction;
     private List<EventEnvelope>? _pending;
+    private List<string?>? _traceParents;
     private List<Action>? _onCommitted;
     private bool _finished;
     private bool _released;
@@ -28,6 +30,12 @@ public sealed class ServiceTransaction : IAsyncDisposable
         _connection = connection;
         _transaction = transaction;
     }
+
+    /// <summary>
+    /// The trace the events published next were caused in, when it is not the current
+    /// <see cref="Activity"/>'s: the group commit publishes each request's events under its caller's.
+    /// </summary>
+    internal string? TraceParent { get; set; }
 
     /// <summary>The database this transaction writes to.</summary>
     public ServiceDatabase Database => _database;
@@ -91,6 +99,9 @@ public sealed class ServiceTransaction : IAsyncDisposable
             causationId,
             JsonSerializer.Serialize(@event, T.JsonTypeInfo));
         (_pending ??= []).Add(envelope);
+        // The trace the event was caused in, carried to the broker's headers by the relay. Read once
+        // per event from what is already there: null (no allocation) when nothing traces.
+        (_traceParents ??= []).Add(TraceParent ?? Activity.Current?.Id);
         return envelope.EventId;
     }
 
@@ -140,7 +151,7 @@ public sealed class ServiceTransaction : IAsyncDisposable
         var appended = _pending is { Count: > 0 };
         if (appended)
         {
-            await EventLogWriter.AppendAsync(this, _pending!, ct);
+            await EventLogWriter.AppendAsync(this, _pending!, _traceParents!, ct);
         }
 
         await _transaction.CommitAsync(ct);

@@ -105,12 +105,24 @@ public static class MessagingServiceCollectionExtensions
                     o.Storage = configuration.GetValue("BoxOffice:Storage", o.Storage);
                     o.PostgresConnectionString = configuration.GetConnectionString("Postgres") ?? o.PostgresConnectionString;
                     o.DatabasePrefix = configuration["BoxOffice:DatabasePrefix"] ?? o.DatabasePrefix;
+                    o.RabbitMqConnectionString = configuration.GetConnectionString("RabbitMq") ?? o.RabbitMqConnectionString;
                 })
                 .ValidateDataAnnotations()
                 .Validate(
                     o => o.Storage != StorageProvider.Postgres || !string.IsNullOrWhiteSpace(o.PostgresConnectionString),
                     "BoxOffice:Storage is Postgres but ConnectionStrings:Postgres is not set: name the server (env ConnectionStrings__Postgres, "
                     + "for example \"Host=127.0.0.1;Username=boxoffice;Password=...\"); each service gets its own database on it.")
+                .Validate(
+                    o => o.Transport != Transport.RabbitMq || !string.IsNullOrWhiteSpace(o.RabbitMqConnectionString),
+                    "Messaging:Transport is RabbitMq but ConnectionStrings:RabbitMq is not set: name the broker as an AMQP URI "
+                    + "(env ConnectionStrings__RabbitMq, for example \"amqp://boxoffice:<password>@127.0.0.1:5672/\").")
+                .Validate(
+                    o => o.Transport != Transport.RabbitMq || string.IsNullOrWhiteSpace(o.RabbitMqConnectionString) || Broker.BrokerConnections.UserOf(o.RabbitMqConnectionString) is not null,
+                    "ConnectionStrings:RabbitMq is not an AMQP URI with a user: write it as amqp://user:password@host:5672/vhost.")
+                .Validate(
+                    o => o.Transport != Transport.RabbitMq || Broker.BrokerConnections.UserOf(o.RabbitMqConnectionString) is not "guest",
+                    "ConnectionStrings:RabbitMq logs in as RabbitMQ's default account 'guest', which the distributed mode refuses: "
+                    + "create a user of your own with a password (rabbitmqctl add_user) and name it in the URI.")
                 // A demo fault fails real events on purpose: never where real buyers are.
                 .Validate<IHostEnvironment>(
                     (o, env) => !env.IsProduction() || !o.ActiveFaults.Any(),

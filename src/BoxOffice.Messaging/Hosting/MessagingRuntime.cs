@@ -1,3 +1,4 @@
+using BoxOffice.Messaging.Broker;
 using BoxOffice.Messaging.Consuming;
 using BoxOffice.Messaging.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,8 @@ public sealed partial class MessagingRuntime : IHostedService
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly List<ConsumerGroup> _consumers = [];
+    private readonly List<Relay> _relays = [];
+    private BrokerConnections? _broker;
     private readonly List<Task> _loops = [];
     private CancellationTokenSource? _stopping;
 
@@ -59,6 +62,13 @@ public sealed partial class MessagingRuntime : IHostedService
 
     internal IEnumerable<ServiceDatabase> Databases => _databases.All;
 
+    internal IReadOnlyList<Relay> Relays => _relays;
+
+    /// <summary>The process's broker connections when the transport is RabbitMQ.</summary>
+    internal BrokerConnections? Broker => _broker;
+
+    internal BrokerNames? BrokerNames => _broker?.Names;
+
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -71,6 +81,16 @@ public sealed partial class MessagingRuntime : IHostedService
         var hooks = _services.GetService<MessagingHooks>();
         var upcasters = new Upcasters(_upcasters, _services);
         var faults = CheckFaults();
+        if (_options.Transport == Transport.RabbitMq)
+        {
+            // Every hosted log is relayed; every consumer reads its queue (no source database needs to be here).
+            _broker = new BrokerConnections(_options, _loggers.CreateLogger<BrokerConnections>());
+            foreach (var database in _databases.All)
+            {
+                _relays.Add(new Relay(database, _broker, _options, _time, _loggers.CreateLogger<Relay>()));
+            }
+        }
+
         foreach (var definition in _definitions)
         {
             if (_consumers.Any(c => c.Name == definition.Name))
@@ -85,12 +105,20 @@ public sealed partial class MessagingRuntime : IHostedService
             }
 
             var group = new ConsumerGroup(definition, _databases.Get(definition.Database), _services, upcasters, faults.GetValueOrDefault(definition.Name));
+            if (_broker is not null)
+            {
+                group.Broker = new BrokerConsumer(group, _broker, _options, _time, hooks, _loggers.CreateLogger<BrokerConsumer>());
+                _consumers.Add(group);
+                continue;
+            }
+
             foreach (var sourceName in definition.Sources)
             {
                 if (!_databases.TryGet(sourceName, out var source))
                 {
                     throw new InvalidOperationException(
-                        $"Consumer '{definition.Name}' handles events of '{sourceName}', but no database '{sourceName}' is hosted in this process and no broker transport is configured.");
+                        $"Consumer '{definition.Name}' handles events of '{sourceName}', but no database '{sourceName}' is hosted in this process: "
+                        + "host it here, or run the services apart with Messaging:Transport=RabbitMq.");
                 }
 
                 group.Add(new SubscriptionRunner(group, source, _options, _time, hooks, _loggers.CreateLogger<SubscriptionRunner>()));
@@ -104,6 +132,19 @@ public sealed partial class MessagingRuntime : IHostedService
         foreach (var subscription in _consumers.SelectMany(c => c.Subscriptions))
         {
             _loops.Add(Task.Run(() => subscription.RunAsync(token), CancellationToken.None));
+        }
+
+        foreach (var consumer in _consumers)
+        {
+            if (consumer.Broker is { } broker)
+            {
+                _loops.Add(Task.Run(() => broker.RunAsync(token), CancellationToken.None));
+            }
+        }
+
+        foreach (var relay in _relays)
+        {
+            _loops.Add(Task.Run(() => relay.RunAsync(token), CancellationToken.None));
         }
 
         if (_options.Retention > TimeSpan.Zero)
@@ -157,6 +198,12 @@ public sealed partial class MessagingRuntime : IHostedService
             // The host's shutdown timeout passed; committed work is durable, the rest is retried on start.
         }
 
+        if (_broker is not null)
+        {
+            await _broker.DisposeAsync();
+            _broker = null;
+        }
+
         foreach (var database in _databases.All)
         {
             await database.DisposeAsync();
@@ -168,7 +215,10 @@ public sealed partial class MessagingRuntime : IHostedService
 
     /// <summary>
     /// Deletes events older than the retention period that every consumer in this process has
-    /// applied, in small transactions so writers are never held up for long.
+    /// applied — on RabbitMQ, that the relay has published (the broker has them; consumers elsewhere
+    /// are the broker's to serve) — in small transactions so writers are never held up for long.
+    /// On RabbitMQ it also forgets inbox rows past the retention period: a duplicate delivery comes
+    /// within minutes, and a replay only ever sends events still in the log.
     /// </summary>
     internal async Task<int> SweepAsync(CancellationToken ct)
     {
@@ -178,6 +228,12 @@ public sealed partial class MessagingRuntime : IHostedService
         {
             var readers = _consumers.SelectMany(c => c.Subscriptions).Where(s => s.Source == database).ToList();
             var upTo = readers.Count == 0 ? long.MaxValue : readers.Min(s => s.Position);
+            if (_options.Transport == Transport.RabbitMq)
+            {
+                upTo = Math.Min(upTo, (await RelayStore.StateAsync(database, ct)).Position);
+                await ForgetInboxAsync(database, cutoff, ct);
+            }
+
             // Look before taking the write lock: most sweeps find nothing to delete.
             while (await AnyExpiredAsync(database, upTo, cutoff, ct))
             {
@@ -193,6 +249,22 @@ public sealed partial class MessagingRuntime : IHostedService
         }
 
         return deleted;
+    }
+
+    private static async Task ForgetInboxAsync(ServiceDatabase database, long cutoff, CancellationToken ct)
+    {
+        int rows;
+        do
+        {
+            await using var tx = await database.BeginAsync(ct);
+            rows = await tx.Command("""
+                    DELETE FROM inbox WHERE occurred_at < @cutoff AND event_id IN (
+                        SELECT event_id FROM inbox WHERE occurred_at < @cutoff LIMIT 1000)
+                    """)
+                .With("@cutoff", cutoff).ExecuteNonQueryAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        while (rows > 0);
     }
 
     private static async Task<bool> AnyExpiredAsync(ServiceDatabase database, long upTo, long cutoff, CancellationToken ct)

@@ -3,15 +3,23 @@ using BoxOffice.Messaging.Hosting;
 
 namespace BoxOffice.Messaging.Operations;
 
-/// <summary>Where a subscription stands.</summary>
-/// <param name="Consumer">The consumer.</param>
-/// <param name="Source">The service whose log it reads.</param>
-/// <param name="Position">The last sequence number it has passed.</param>
-/// <param name="Head">The log's last sequence number.</param>
+/// <summary>
+/// Where a subscription stands. On the local transport: one per consumer and source log, a cursor in
+/// the log. On RabbitMQ: one per consumer, its queue (<see cref="Queue"/>): <see cref="Position"/>
+/// and <see cref="Applied"/> count the events this process applied since it started, and the lag is
+/// the queue's depth (ready in the broker plus delivered here and not yet acknowledged); and one per
+/// hosted log for its relay (consumer <c>relay</c>): the relayed position in the log.
+/// </summary>
+/// <param name="Consumer">The consumer (<c>relay</c> for a relay).</param>
+/// <param name="Source">The service whose log it reads (several, comma-separated, for a queue).</param>
+/// <param name="Position">The last sequence number it has passed (events applied, for a queue).</param>
+/// <param name="Head">The log's last sequence number (applied plus queue depth, for a queue).</param>
 /// <param name="State">What it is doing.</param>
-public sealed record SubscriptionStatus(string Consumer, string Source, long Position, long Head, SubscriptionState State)
+/// <param name="Queue">The broker queue it consumes, or the exchange a relay publishes to; null on the local transport.</param>
+/// <param name="Applied">Events applied by this process since it started, for a queue.</param>
+public sealed record SubscriptionStatus(string Consumer, string Source, long Position, long Head, SubscriptionState State, string? Queue = null, long? Applied = null)
 {
-    /// <summary>Events in the log it has not reached yet (of any type).</summary>
+    /// <summary>Events in the log it has not reached yet (of any type), or left in its queue.</summary>
     public long Lag => Math.Max(0, Head - Position);
 }
 
@@ -26,6 +34,22 @@ public sealed class MessagingAdmin(MessagingRuntime runtime)
         {
             var head = await ConsumerStore.HeadAsync(subscription.Source, ct);
             result.Add(new SubscriptionStatus(subscription.Consumer, subscription.Source.Name, subscription.Position, head, subscription.State));
+        }
+
+        foreach (var consumer in runtime.Consumers)
+        {
+            if (consumer.Broker is { } broker)
+            {
+                result.Add(await broker.StatusAsync(ct));
+            }
+        }
+
+        foreach (var relay in runtime.Relays)
+        {
+            var head = await ConsumerStore.HeadAsync(relay.Database, ct);
+            var state = await Broker.RelayStore.StateAsync(relay.Database, ct);
+            result.Add(new SubscriptionStatus("relay", relay.Database.Name, state.Position, head,
+                relay.IsLeader ? SubscriptionState.Running : SubscriptionState.Standby, runtime.BrokerNames?.Events));
         }
 
         return result;

@@ -81,5 +81,27 @@ internal static class MessagingSchema
                 redriven_at BIGINT NULL);
             CREATE INDEX dead_letters_by_consumer ON dead_letters (consumer, redriven_at);
             """),
+        new Migration(2, "broker transport: trace context, relay position and lease, inbox",
+            // trace_parent: the W3C trace context of the transaction that appended the event, for the broker's headers.
+            // relay_state: how far the relay has published this log (confirmed by the broker), and who may publish it.
+            // inbox: the broker deliveries a consumer has applied, so a duplicate delivery is dropped.
+            """
+            ALTER TABLE event_log ADD COLUMN trace_parent TEXT NULL;
+            CREATE TABLE relay_state (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                position BIGINT NOT NULL,
+                owner TEXT NULL,
+                lease_until BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL);
+            INSERT INTO relay_state (id, position, owner, lease_until, updated_at) VALUES (1, 0, NULL, 0, 0);
+            CREATE TABLE inbox (
+                consumer TEXT NOT NULL,
+                event_id TEXT NOT NULL,
+                source TEXT NOT NULL,
+                seq BIGINT NOT NULL,
+                occurred_at BIGINT NOT NULL,
+                PRIMARY KEY (consumer, event_id));
+            CREATE INDEX inbox_by_time ON inbox (occurred_at);
+            """),
     ]);
 }

@@ -133,6 +133,36 @@ public sealed class CommittingInGroups
     }
 
     [Fact]
+    public async Task Each_request_s_events_carry_the_trace_of_its_caller_not_the_writer_s()
+    {
+        using var dir = new TempDirectory("messaging");
+        await using var host = await StartAsync(dir, remaining: 10);
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "group-commit-test",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllData,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        using var source = new System.Diagnostics.ActivitySource("group-commit-test");
+        using var queue = Queue(host.Shop(), new Stock());
+        var traces = new List<string>();
+        var results = new List<Task<string>>();
+        foreach (var who in new[] { "ann", "bob" })
+        {
+            using var request = source.StartActivity("reserve " + who)!;
+            traces.Add(request.Id!);
+            results.Add(Join(queue, new Take(who, 1)));
+        }
+
+        results.Add(Join(queue, new Take("untraced", 1)));
+        await queue.StartAsync(TestContext.Current.CancellationToken);
+        await Task.WhenAll(results);
+
+        (await Sql.RowsAsync(host.Shop(), "SELECT COALESCE(trace_parent, '-') FROM event_log ORDER BY seq")).ShouldBe([traces[0], traces[1], "-"]);
+        await queue.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task A_transaction_takes_at_most_the_batch_size_and_the_rest_follow_in_order()
     {
         using var dir = new TempDirectory("messaging");

@@ -32,14 +32,17 @@ internal sealed class TestHost : IAsyncDisposable
         Action<IServiceCollection>? services = null,
         IDictionary<string, string?>? settings = null,
         string environment = "Production",
-        bool postgres = false)
+        bool postgres = false,
+        string[]? broker = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = environment });
         builder.Configuration["BoxOffice:DataDirectory"] = dataDirectory;
         // Short backoff keeps poison tests quick; the bounds themselves are what is tested.
         builder.Configuration["Messaging:InitialBackoff"] = "00:00:00.010";
         builder.Configuration["Messaging:MaxBackoff"] = "00:00:00.050";
-        foreach (var (key, value) in StoreUnderTest.SettingsFor(dataDirectory, postgres).Concat(settings ?? new Dictionary<string, string?>()))
+        // On the broker: broker names the host's consumers and producers, whose queues go with the folder.
+        var brokerSettings = broker is null ? new Dictionary<string, string?>() : BrokerUnderTest.SettingsFor(dataDirectory, broker);
+        foreach (var (key, value) in StoreUnderTest.SettingsFor(dataDirectory, postgres).Concat(brokerSettings).Concat(settings ?? new Dictionary<string, string?>()))
         {
             builder.Configuration[key] = value;
         }
