@@ -111,7 +111,10 @@ fi
 as_root rabbitmqctl -q set_permissions -p "$vhost" "$RABBITMQ_USER" ".*" ".*" ".*" >/dev/null
 
 # --- Build once (never under running processes: their files would change beneath them) ----------
-running=$(for f in "$state"/pids/*.pid; do [ -e "$f" ] && alive "$(basename "$f" .pid)" && echo x; done | wc -l)
+running=0
+for f in "$state"/pids/*.pid; do
+  if [ -e "$f" ] && alive "$(basename "$f" .pid)"; then running=$((running + 1)); fi
+done
 host_dir=$root/artifacts/bin/BoxOffice.Host/release
 gateway_dir=$root/artifacts/bin/BoxOffice.Gateway/release
 simulator_dir=$root/artifacts/bin/BoxOffice.PaymentGateway/release

@@ -37,15 +37,13 @@ public static class GatewayApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        // Quiet per-request logs unless asked: one line per proxied request would drown the rest.
-        if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
+        // Quiet per-request logs unless asked: lines per proxied request would drown the rest.
+        foreach (var category in new[] { "Microsoft.AspNetCore", "Yarp", "System.Net.Http.HttpClient" })
         {
-            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        }
-
-        if (builder.Configuration["Logging:LogLevel:Yarp"] is null)
-        {
-            builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+            if (builder.Configuration[$"Logging:LogLevel:{category}"] is null)
+            {
+                builder.Logging.AddFilter(category, LogLevel.Warning);
+            }
         }
 
         configure?.Invoke(builder);
