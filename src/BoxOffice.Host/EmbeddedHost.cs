@@ -1,14 +1,7 @@
-using System.Text.Json.Serialization;
-using BoxOffice.Accounts;
-using BoxOffice.Loyalty;
 using BoxOffice.Messaging.Hosting;
 using BoxOffice.Messaging.Operations;
-using BoxOffice.Notifications;
 using BoxOffice.PaymentGateway;
-using BoxOffice.Payments;
-using BoxOffice.Recommendations;
 using BoxOffice.ServiceDefaults;
-using BoxOffice.Tickets;
 
 namespace BoxOffice.Host;
 
@@ -16,7 +9,7 @@ namespace BoxOffice.Host;
 public static class EmbeddedHost
 {
     /// <summary>Serves <c>/openapi/v1.json</c> and <c>/scalar</c> outside Development too.</summary>
-    public const string OpenApiEnabledKey = "OpenApi:Enabled";
+    public const string OpenApiEnabledKey = WebEdge.OpenApiEnabledKey;
 
     /// <summary>The embedded process's <c>service.name</c> in traces and metrics (unless <c>OTEL_SERVICE_NAME</c> is set).</summary>
     public const string ServiceName = "boxoffice";
@@ -30,19 +23,7 @@ public static class EmbeddedHost
     /// </summary>
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
-        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
-        {
-            builder.WebHost.UseUrls("http://localhost:5080");
-        }
-
-        configure?.Invoke(builder);
-        // Before anything is written: a port in use is one line naming the setting, not a half-made start.
-        foreach (var url in builder.Configuration[WebHostDefaults.ServerUrlsKey]?.Split(';', StringSplitOptions.RemoveEmptyEntries) ?? [])
-        {
-            StartupFailed.ThrowIfPortTaken(url, "the BoxOffice API", "--urls (or ASPNETCORE_URLS)");
-        }
-
+        var builder = WebEdge.CreateBuilder(args, "http://localhost:5080", configure);
         var gatewayUrls = builder.Configuration["PaymentGateway:Urls"] ?? "http://127.0.0.1:5081";
         foreach (var url in gatewayUrls.Split(';', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -63,51 +44,21 @@ public static class EmbeddedHost
         var gateway = await StartGatewayAsync(builder, dataDirectory, gatewayUrls);
         builder.Configuration["Payments:GatewayUrl"] = gateway.Urls.First();
 
-        builder.Services.ConfigureHttpJsonOptions(o =>
+        builder.AddEdge(ServiceName, Module.All.Select(m => m.Name));
+        var messaging = builder.Services.AddMessaging(builder.Configuration);
+        foreach (var module in Module.All)
         {
-            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
-        });
-        // Bad request bodies are 400 problems in every environment, never exceptions turned into 500s.
-        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
-        builder.Services.AddProblemDetails();
-        builder.Services.AddBoxOfficeOpenApi();
-        builder.Services.AddBoxOfficeAuthentication(builder.Configuration);
-        builder.Services.AddBoxOfficeRateLimits(builder.Configuration);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
-        builder.Services.AddHealthChecks().AddCheck<MessagingReadiness>("messaging", tags: ["ready"]);
-        builder.AddBoxOfficeTelemetry(ServiceName);
-        builder.Services.AddMessaging(builder.Configuration)
-            .AddAccounts(builder.Configuration)
-            .AddTickets(builder.Configuration)
-            .AddPayments(builder.Configuration)
-            .AddNotifications(builder.Configuration)
-            .AddRecommendations(builder.Configuration)
-            .AddLoyalty(builder.Configuration);
+            module.Add(messaging, builder.Configuration);
+        }
 
         builder.Services.AddSingleton(_ => new EmbeddedGateway(gateway));
         var app = builder.Build();
-        app.UseBoxOfficeSecurityHeaders();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseRateLimiter();
-        app.MapHealth();
-        app.MapBoxOfficeMetrics();
-        // The API's map helps an attacker as much as a developer: outside Development it is served
-        // only when an operator asks for it.
-        if (app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>(OpenApiEnabledKey))
+        app.UseEdge();
+        foreach (var module in Module.All)
         {
-            app.MapApiReference();
+            module.Map(app);
         }
 
-        app.MapAccounts();
-        app.MapTickets();
-        app.MapPayments();
-        app.MapNotifications();
-        app.MapRecommendations();
-        app.MapLoyalty(app.Configuration);
         app.MapMessagingAdmin();
 
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -1,7 +1,10 @@
 using BoxOffice.Messaging.Hosting;
+using BoxOffice.Messaging.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.OpenApi;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace BoxOffice.Host;
 
@@ -12,6 +15,121 @@ internal sealed class MessagingReadiness(MessagingRuntime runtime) : IHealthChec
         Task.FromResult(runtime.IsReady
             ? HealthCheckResult.Healthy("Databases migrated, consumers running.")
             : HealthCheckResult.Unhealthy("Messaging has not started or is stopping."));
+}
+
+/// <summary>
+/// Ready while the process's service databases answer a query now (a server that went away after
+/// the start shows here, not only in failed requests).
+/// </summary>
+internal sealed class DatabaseReadiness(IServiceProvider services, IReadOnlyList<string> databases) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        // A service switched off (Loyalty:Enabled=false) has no database to ask.
+        var hosted = databases.Where(name => services.GetKeyedService<ServiceDatabase>(name) is not null).ToList();
+        foreach (var name in hosted)
+        {
+            var database = services.GetRequiredKeyedService<ServiceDatabase>(name);
+            try
+            {
+                await using var connection = await database.OpenReadAsync(cancellationToken);
+                await using var command = connection.CreateCommand();
+                command.CommandText = "SELECT 1";
+                await command.ExecuteScalarAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException or IOException)
+            {
+                return HealthCheckResult.Unhealthy($"Database '{name}' ({database.Location}) does not answer: {ex.Message}");
+            }
+        }
+
+        return HealthCheckResult.Healthy($"{string.Join(", ", hosted)} answer.");
+    }
+}
+
+/// <summary>
+/// Ready while RabbitMQ accepts this process's connection (<c>ConnectionStrings:RabbitMq</c>). One
+/// connection is kept and opened again when the broker dropped it, so a probe every few seconds
+/// does not open one each time.
+/// </summary>
+internal sealed class BrokerReadiness(IConfiguration configuration) : IHealthCheck, IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private IConnection? _connection;
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var uri = new Uri(configuration.GetConnectionString("RabbitMq") ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not set."));
+        // The address without its credentials, for the message.
+        var where = $"{uri.Host}:{(uri.IsDefaultPort ? 5672 : uri.Port)}{uri.AbsolutePath}";
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_connection is not { IsOpen: true })
+            {
+                if (_connection is not null)
+                {
+                    await _connection.DisposeAsync();
+                    _connection = null;
+                }
+
+                var factory = new ConnectionFactory
+                {
+                    Uri = uri,
+                    ClientProvidedName = "boxoffice health check",
+                    AutomaticRecoveryEnabled = false,
+                    RequestedConnectionTimeout = TimeSpan.FromSeconds(5),
+                };
+                _connection = await factory.CreateConnectionAsync(cancellationToken);
+            }
+
+            return HealthCheckResult.Healthy($"RabbitMQ at {where} answers.");
+        }
+        catch (Exception ex) when (ex is BrokerUnreachableException or OperationInterruptedException or IOException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy($"RabbitMQ at {where} does not answer: {ex.Message}");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+
+        _gate.Dispose();
+    }
+}
+
+internal static class Readiness
+{
+    /// <summary>The configuration key of the transport between services' logs and their consumers.</summary>
+    public const string TransportKey = "Messaging:Transport";
+
+    /// <summary>True when <see cref="TransportKey"/> says RabbitMQ.</summary>
+    public static bool UsesRabbitMq(IConfiguration configuration) =>
+        string.Equals(configuration[TransportKey], "RabbitMq", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The checks behind <c>/health/ready</c>.</summary>
+    public static IServiceCollection AddReadiness(this IServiceCollection services, IConfiguration configuration, IEnumerable<string> databases)
+    {
+        IReadOnlyList<string> names = [.. databases];
+        var checks = services.AddHealthChecks()
+            .AddCheck<MessagingReadiness>("messaging", tags: ["ready"])
+            .Add(new HealthCheckRegistration("databases", sp => new DatabaseReadiness(sp, names), HealthStatus.Unhealthy, ["ready"], TimeSpan.FromSeconds(10)));
+        if (UsesRabbitMq(configuration))
+        {
+            services.AddSingleton<BrokerReadiness>();
+            checks.AddCheck<BrokerReadiness>("rabbitmq", tags: ["ready"], timeout: TimeSpan.FromSeconds(10));
+        }
+
+        return services;
+    }
 }
 
 internal static class HealthEndpoints
@@ -31,7 +149,7 @@ internal static class HealthEndpoints
     {
         document.Paths ??= [];
         document.Paths["/health/live"] = Check(document, "Liveness: the process answers.", ready: false);
-        document.Paths["/health/ready"] = Check(document, "Readiness: every database is migrated and every consumer runs.", ready: true);
+        document.Paths["/health/ready"] = Check(document, "Readiness: every database is migrated and answers, every consumer runs, and RabbitMQ answers when it is the transport.", ready: true);
     }
 
     private static OpenApiPathItem Check(OpenApiDocument document, string summary, bool ready)
@@ -39,7 +157,7 @@ internal static class HealthEndpoints
         var responses = new OpenApiResponses { ["200"] = PlainText("`Healthy`") };
         if (ready)
         {
-            responses["503"] = PlainText("`Unhealthy`: messaging has not started or is stopping.");
+            responses["503"] = PlainText("`Unhealthy`: messaging has not started or is stopping, a database or the broker does not answer.");
         }
 
         return new OpenApiPathItem
