@@ -1,5 +1,5 @@
 using BoxOffice.Distributed.Tests.Support;
 
 // Each test runs ten processes or more: one test at a time on a 2-core machine.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+[assembly: Xunit.v3.Parallelization(Mode = Xunit.Sdk.ParallelMode.None)]
 [assembly: AssemblyFixture(typeof(SharedDeployment))]

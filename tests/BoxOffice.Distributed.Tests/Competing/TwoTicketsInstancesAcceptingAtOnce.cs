@@ -26,7 +26,7 @@ public sealed class TwoTicketsInstancesAcceptingAtOnce(SharedDeployment shared)
                 }
                 else
                 {
-                    response.StatusCode.ShouldBe(HttpStatusCode.Conflict, await response.Content.ReadAsStringAsync());
+                    response.StatusCode.ShouldBe(HttpStatusCode.Conflict, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
                 }
             }
 

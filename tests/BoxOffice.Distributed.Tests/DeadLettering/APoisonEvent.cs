@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using BoxOffice.Distributed.Tests.Support;
+using BoxOffice.Testing;
 
 namespace BoxOffice.Distributed.Tests.DeadLettering;
 
@@ -27,7 +28,7 @@ public sealed class APoisonEvent(SharedDeployment shared)
             await Eventually.HoldsAsync(() => deployment.CountAsync("notifications", $"SELECT COUNT(*) FROM feed WHERE reservation_id = '{id}'"),
                 c => c == 1, "notifications flows past loyalty's failure", TimeSpan.FromSeconds(60));
             using var organizer = await deployment.OrganizerAsync();
-            var letter = await Eventually.HoldsAsync(
+            var letter = await Eventually.HoldsAsync<JsonNode?>(
                 async () => ((JsonArray)await Deployment.Json(await organizer.GetAsync(
                     new Uri("/api/admin/messaging/consumers/loyalty/dead-letters", UriKind.Relative), TestContext.Current.CancellationToken)))
                     .FirstOrDefault(l => l!["payload"]!.GetValue<string>().Contains(id.ToString(), StringComparison.Ordinal)),
@@ -41,7 +42,7 @@ public sealed class APoisonEvent(SharedDeployment shared)
             await loyalty.StartAsync(TestContext.Current.CancellationToken);
             var path = new Uri($"/api/admin/messaging/consumers/loyalty/dead-letters/{letter["id"]!.GetValue<long>()}/redrive", UriKind.Relative);
             var redriven = await organizer.PostAsync(path, null, TestContext.Current.CancellationToken);
-            redriven.StatusCode.ShouldBe(HttpStatusCode.OK, await redriven.Content.ReadAsStringAsync());
+            redriven.StatusCode.ShouldBe(HttpStatusCode.OK, await redriven.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
             var points = await Points(buyer);
             points.ShouldBeGreaterThan(0);
             var again = await organizer.PostAsync(path, null, TestContext.Current.CancellationToken);

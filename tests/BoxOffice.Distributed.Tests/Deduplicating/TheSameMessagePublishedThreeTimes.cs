@@ -1,4 +1,5 @@
 using BoxOffice.Distributed.Tests.Support;
+using BoxOffice.Testing;
 using RabbitMQ.Client;
 
 namespace BoxOffice.Distributed.Tests.Deduplicating;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using BoxOffice.Distributed.Tests.Support;
+using BoxOffice.Testing;
 
 namespace BoxOffice.Distributed.Tests.Purchasing;
 

@@ -44,7 +44,7 @@ public sealed class Deployment : IAsyncDisposable
 
     private static readonly string[] Consumers = ["tickets", "payments", "notifications", "recommendations", "loyalty"];
     private readonly List<ServiceProcess> _processes = [];
-    private readonly TempDirectory _data = new();
+    private readonly TempDirectory _data = new("boxoffice-distributed");
     private readonly DeploymentShape _shape;
     private readonly Dictionary<string, string> _common;
     private ServiceProcess? _gateway;
@@ -145,7 +145,7 @@ public sealed class Deployment : IAsyncDisposable
         using var anonymous = Client();
         var registered = await anonymous.PostAsJsonAsync("/api/accounts/register",
             new { email, password = "Buyer-pass-1", displayName = "Test Buyer", birthDate }, TestContext.Current.CancellationToken);
-        registered.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created, await registered.Content.ReadAsStringAsync());
+        registered.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created, await registered.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         return Client(await LoginAsync(email, "Buyer-pass-1"));
     }
 
@@ -155,7 +155,7 @@ public sealed class Deployment : IAsyncDisposable
     {
         using var anonymous = Client();
         var login = await anonymous.PostAsJsonAsync("/api/accounts/login", new { email, password }, TestContext.Current.CancellationToken);
-        login.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, await login.Content.ReadAsStringAsync());
+        login.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, await login.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         return (await Json(login))["accessToken"]!.GetValue<string>();
     }
 
@@ -175,7 +175,7 @@ public sealed class Deployment : IAsyncDisposable
             description = "An event of the distributed tests.",
             ticketTypes = new[] { new { name = "General", price = 4_500L, currency = "EUR", capacity, maxPerOrder = Math.Min(maxPerOrder, capacity) } },
         }, TestContext.Current.CancellationToken);
-        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         var created = await Json(response);
         return (created["id"]!.GetValue<Guid>(), created["ticketTypes"]![0]!["id"]!.GetValue<Guid>());
     }

@@ -13,14 +13,14 @@ public static class Reservations
     public static async Task<Guid> ReserveAcceptedAsync(this HttpClient buyer, Guid ticketTypeId, int quantity, string token = "tok_visa")
     {
         var response = await buyer.ReserveAsync(ticketTypeId, quantity, token);
-        response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         return (await Deployment.Json(response))["id"]!.GetValue<Guid>();
     }
 
     public static async Task<JsonNode> ReservationAsync(this HttpClient buyer, Guid id)
     {
         var response = await buyer.GetAsync(new Uri($"/api/reservations/{id}", UriKind.Relative), TestContext.Current.CancellationToken);
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         return await Deployment.Json(response);
     }
 
