@@ -225,7 +225,7 @@ public sealed class Deployment : IAsyncDisposable
             ["PaymentGateway__DataDirectory"] = Path.Combine(_data.Path, "payment-gateway"),
             ["PaymentGateway__LatencyMedianMs"] = _shape.GatewayLatencyMedianMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PaymentGateway__LatencyP99Ms"] = _shape.GatewayLatencyP99Ms.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        }, readiness: $"/v1/ledger?reservationId={Guid.Empty}");
         // The simulator learns the gateway's address below; webhooks wait (and are retried) until then.
         _processes.Add(Simulator);
 

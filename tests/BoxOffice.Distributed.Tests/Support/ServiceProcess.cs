@@ -16,10 +16,13 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly IReadOnlyList<string> _arguments;
     private readonly Dictionary<string, string> _environment;
     private readonly StringBuilder _output = new();
+    private readonly string _readiness;
     private Process? _process;
 
-    public ServiceProcess(string name, string project, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment)
+    public ServiceProcess(
+        string name, string project, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string readiness = "/health/ready")
     {
+        _readiness = readiness;
         Name = name;
         _project = project;
         _arguments = arguments;
@@ -49,7 +52,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Sets an environment variable for the next start.</summary>
     public void SetEnvironment(string key, string value) => _environment[key] = value;
 
-    /// <summary>Starts it and waits until its readiness check answers 200 (a deadline, not a pause).</summary>
+    /// <summary>Starts it and waits until its readiness path answers 200 (a deadline, not a pause).</summary>
     public async Task StartAsync(CancellationToken ct)
     {
         if (IsRunning)
@@ -99,7 +102,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
             try
             {
-                using var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative), ct);
+                using var ready = await client.GetAsync(new Uri(_readiness, UriKind.Relative), ct);
                 if (ready.StatusCode == HttpStatusCode.OK)
                 {
                     return;
