@@ -161,9 +161,8 @@ internal sealed partial class BrokerConsumer
         consumer.ReceivedAsync += (_, ea) =>
         {
             Interlocked.Increment(ref _inFlight);
-            var count = ea.BasicProperties.Headers is { } headers ? BrokerMessage.Long(headers, "x-delivery-count") ?? 0 : 0;
             // The body's memory is the client's once this returns: copy it now.
-            writer.TryWrite(new Delivery(ea.DeliveryTag, deadLettered, ea.RoutingKey, ea.BasicProperties, Encoding.UTF8.GetString(ea.Body.Span), count));
+            writer.TryWrite(new Delivery(ea.DeliveryTag, deadLettered, ea.RoutingKey, ea.BasicProperties, Encoding.UTF8.GetString(ea.Body.Span)));
             return Task.CompletedTask;
         };
         await channel.BasicConsumeAsync(queue, autoAck: false, consumer, ct);
@@ -467,10 +466,13 @@ internal sealed partial class BrokerConsumer
     }
 
     /// <summary>
-    /// Resets the consumer for a replay: asks the producers to publish again to this queue (first,
-    /// so a reset is never left without its replay), then clears its state, its inbox rows from the
-    /// replay point on and its cursors, in one transaction. The gate is held throughout, so no
-    /// delivery (replayed or live) is applied between the two.
+    /// Resets the consumer for a replay: in one transaction of its database, clears its state (its
+    /// <see cref="IConsumerReset"/>), its inbox rows from the replay point on and its cursors; asks
+    /// the producers to publish again to this queue only; then commits. The request is confirmed by
+    /// the broker before the commit, so a reset never stands without its replay, and a refused reset
+    /// (a hook that cannot roll back to a time) sends none. The consumer's gate is held throughout,
+    /// so no delivery (replayed or live) is applied in between. The transaction waits for one
+    /// confirm (milliseconds; bounded to 30 s): a rare operator action, not a hot path.
     /// </summary>
     public async Task ResetAsync(ReplayFrom from, CancellationToken ct)
     {
@@ -478,32 +480,37 @@ internal sealed partial class BrokerConsumer
         await _group.Gate.WaitAsync(ct);
         try
         {
-            switch (from)
+            await using (var tx = await _group.Database.BeginAsync(ct))
             {
-                case ReplayFrom.SequencePoint point:
-                    await RequestReplayAsync([point.Source], point.Position - 1, null, ct);
-                    break;
-                case ReplayFrom.TimePoint time:
-                    await RequestReplayAsync(sources, 0, time.At, ct);
-                    break;
-                default:
-                    await RequestReplayAsync(sources, 0, null, ct);
-                    break;
+                await _group.ResetStateAsync(from, tx, ct);
+                await Inbox.ForgetAsync(tx, _group.Name, from, ct);
+                foreach (var source in sources)
+                {
+                    // Only positions applied by the local transport drop deliveries: none is left at or after the point.
+                    var position = from is ReplayFrom.SequencePoint p
+                        ? (p.Source == source ? Math.Min(_appliedLocally.GetValueOrDefault(source), p.Position - 1) : _appliedLocally.GetValueOrDefault(source))
+                        : 0;
+                    await ConsumerStore.SaveCursorAsync(tx, _group.Name, source, position, ct);
+                }
+
+                using var confirm = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                confirm.CancelAfter(TimeSpan.FromSeconds(30));
+                switch (from)
+                {
+                    case ReplayFrom.SequencePoint point:
+                        await RequestReplayAsync([point.Source], point.Position - 1, null, confirm.Token);
+                        break;
+                    case ReplayFrom.TimePoint time:
+                        await RequestReplayAsync(sources, 0, time.At, confirm.Token);
+                        break;
+                    default:
+                        await RequestReplayAsync(sources, 0, null, confirm.Token);
+                        break;
+                }
+
+                await tx.CommitAsync(ct);
             }
 
-            await using var tx = await _group.Database.BeginAsync(ct);
-            await _group.ResetStateAsync(from, tx, ct);
-            await Inbox.ForgetAsync(tx, _group.Name, from, ct);
-            foreach (var source in sources)
-            {
-                // Only positions applied by the local transport drop deliveries: none is left at or after the point.
-                var position = from is ReplayFrom.SequencePoint p
-                    ? (p.Source == source ? Math.Min(_appliedLocally.GetValueOrDefault(source), p.Position - 1) : _appliedLocally.GetValueOrDefault(source))
-                    : 0;
-                await ConsumerStore.SaveCursorAsync(tx, _group.Name, source, position, ct);
-            }
-
-            await tx.CommitAsync(ct);
             _appliedLocally = await LoadLocalCursorsAsync(ct);
         }
         finally

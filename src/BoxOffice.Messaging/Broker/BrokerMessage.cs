@@ -10,7 +10,7 @@ namespace BoxOffice.Messaging.Broker;
 internal sealed record RelayedEvent(StoredEvent Stored, string? TraceParent);
 
 /// <summary>A delivery taken off a queue, its body copied (the client reuses the buffer).</summary>
-internal sealed record Delivery(ulong Tag, bool DeadLettered, string RoutingKey, IReadOnlyBasicProperties Properties, string Body, long DeliveryCount);
+internal sealed record Delivery(ulong Tag, bool DeadLettered, string RoutingKey, IReadOnlyBasicProperties Properties, string Body);
 
 /// <summary>How an event travels: AMQP properties and headers on the way out, the envelope back on the way in.</summary>
 internal static class BrokerMessage

@@ -18,7 +18,7 @@ public sealed class Migrating
 
         await using var second = await TestHost.StartAsync(dir.Path, m => m.WithShop());
 
-        (await Sql.RowsAsync(second.Shop(), "SELECT scope, version FROM schema_migrations ORDER BY scope")).ShouldBe(["messaging|1", "shop|1"]);
+        (await Sql.RowsAsync(second.Shop(), "SELECT scope, version FROM schema_migrations ORDER BY scope, version")).ShouldBe(["messaging|1", "messaging|2", "shop|1"]);
         (await Sql.LongAsync(second.Shop(), "SELECT count FROM produced")).ShouldBe(5);
         (await Sql.LongAsync(second.Shop(), "SELECT COUNT(*) FROM event_log")).ShouldBe(5);
     }
@@ -33,7 +33,7 @@ public sealed class Migrating
 
         await using var fixedHost = await TestHost.StartAsync(dir.Path, m => m.AddDatabase("broken"));
         (await Sql.LongAsync(fixedHost.Database("broken"), "SELECT COUNT(*) FROM sqlite_master WHERE name = 'half'")).ShouldBe(0);
-        (await Sql.RowsAsync(fixedHost.Database("broken"), "SELECT scope, version FROM schema_migrations")).ShouldBe(["messaging|1"]);
+        (await Sql.RowsAsync(fixedHost.Database("broken"), "SELECT scope, version FROM schema_migrations ORDER BY version")).ShouldBe(["messaging|1", "messaging|2"]);
     }
 
     [Fact]
