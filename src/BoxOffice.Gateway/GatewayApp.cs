@@ -52,6 +52,9 @@ public static class GatewayApp
         builder.Services.AddReverseProxy().LoadFromMemory(
             RouteTable.Routes(services.Keys.ToHashSet(StringComparer.Ordinal)),
             [.. services.Select(s => Cluster(s.Key, s.Value, interval))]);
+        // An instance that died (kill -9, a crash) refuses connections: leave it out after two such
+        // failures rather than YARP's default ten, so few callers get a 502 before the probe sees it.
+        builder.Services.Configure<TransportFailureRateHealthPolicyOptions>(o => o.MinimalTotalCountThreshold = 2);
         builder.Services.AddHealthChecks().AddCheck<EveryServiceReachable>("services", tags: ["ready"]);
         builder.Services.AddHttpClient(Subscriptions.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddProblemDetails();
@@ -121,6 +124,8 @@ public static class GatewayApp
         ClusterId = service,
         // Instances are alike (state is in the service's database): take turns.
         LoadBalancingPolicy = LoadBalancingPolicies.RoundRobin,
+        // One failed probe is enough to stop sending it traffic; the next good one brings it back.
+        Metadata = new Dictionary<string, string> { ["ConsecutiveFailuresHealthPolicy.Threshold"] = "1" },
         Destinations = urls.Select((url, i) => (url, i)).ToDictionary(d => $"{service}-{d.i + 1}", d => new DestinationConfig { Address = d.url.ToString() }),
         HealthCheck = new HealthCheckConfig
         {

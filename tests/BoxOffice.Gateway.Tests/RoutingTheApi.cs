@@ -60,6 +60,25 @@ public sealed class RoutingTheApi
         instances.Order().ShouldBe([1, 1, 2, 2]);
     }
 
+    [Fact]
+    public async Task An_instance_that_stops_answering_is_left_out_after_a_few_failed_requests()
+    {
+        // Probes once a minute: only the failed requests themselves can take it out here.
+        await using var gateway = await TestGateway.StartAsync(healthCheckInterval: TimeSpan.FromMinutes(1));
+        using var client = gateway.Client();
+        await gateway.Stub("tickets", 1).DisposeAsync();
+
+        var answers = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            using var response = await client.GetAsync(new Uri("/api/events", UriKind.Relative), TestContext.Current.CancellationToken);
+            answers.Add(Echo.Of(response) is { } echo ? $"tickets-{echo.Instance}" : ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        answers.Count(a => a == "502").ShouldBeLessThanOrEqualTo(2, string.Join(", ", answers));
+        answers.TakeLast(8).ShouldAllBe(a => a == "tickets-2", string.Join(", ", answers));
+    }
+
     [Theory]
     [InlineData("/")]
     [InlineData("/events/42")]

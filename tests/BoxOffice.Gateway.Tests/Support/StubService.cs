@@ -18,6 +18,7 @@ internal sealed class StubService : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _stopped;
 
     private StubService(string service, int instance)
     {
@@ -91,8 +92,15 @@ internal sealed class StubService : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops answering: its port refuses connections, as a killed instance's does.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
         ReleaseStream();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
