@@ -9,6 +9,7 @@ using BoxOffice.Payments;
 using BoxOffice.Recommendations;
 using BoxOffice.ServiceDefaults;
 using BoxOffice.Tickets;
+using BoxOffice.Web;
 
 namespace BoxOffice.Host;
 
@@ -80,6 +81,7 @@ public static class EmbeddedHost
             .AddNotifications(builder.Configuration)
             .AddRecommendations(builder.Configuration)
             .AddLoyalty(builder.Configuration);
+        builder.Services.AddBoxOfficeWeb(builder.Configuration);
 
         builder.Services.AddSingleton(_ => new EmbeddedGateway(gateway));
         var app = builder.Build();
@@ -104,14 +106,15 @@ public static class EmbeddedHost
         app.MapRecommendations();
         app.MapLoyalty(app.Configuration);
         app.MapMessagingAdmin();
+        app.MapBoxOfficeWeb();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             // Only now is the app's own address known (it may be port 0): tell the gateway where webhooks go.
             gateway.Services.GetRequiredService<WebhookTarget>().Url = new Uri(new Uri(LoopbackUrl(app.Urls.First())), "/api/payments/webhook");
             var messaging = app.Services.GetRequiredService<MessagingRuntime>();
-            app.Logger.LogInformation("BoxOffice is running embedded on {Urls}; data lives in {DataDirectory} ({Storage}); payment gateway simulator on {Gateway}",
-                string.Join(", ", app.Urls), messaging.DataDirectory, messaging.StorageDescription, gateway.Urls.First());
+            app.Logger.LogInformation("BoxOffice is running embedded on {Urls}; open {WebUrl} in a browser; data lives in {DataDirectory} ({Storage}); payment gateway simulator on {Gateway}",
+                string.Join(", ", app.Urls), app.Urls.First(), messaging.DataDirectory, messaging.StorageDescription, gateway.Urls.First());
         });
         // Owned by the app's container, so disposing the app stops the simulator even when the app
         // never started (a setting refused at start); on a normal stop it goes after the app.
