@@ -56,6 +56,8 @@ internal sealed record TicketTypeSales(Guid Id, string Name, long Price, string 
 
 internal sealed record SalesPoint(DateTimeOffset At, long Tickets);
 
+internal sealed record Revenue(string Currency, long Amount);
+
 internal sealed record EventSales(
     Guid EventId,
     string Name,
@@ -64,8 +66,9 @@ internal sealed record EventSales(
     long Sold,
     long Released,
     long Expired,
-    long Revenue,
-    string Currency,
+    long Cancelled,
+    IReadOnlyList<Revenue> Revenue,
+    int BucketSeconds,
     IReadOnlyList<SalesPoint> SoldOverTime);
 
 internal sealed record Subscription(string Consumer, string Source, long Position, long Head, string State, long Lag);
