@@ -74,7 +74,11 @@ public static class WebModule
                 var assembly = typeof(WebModule).Assembly;
                 if (!parts.ApplicationParts.OfType<AssemblyPart>().Any(p => p.Assembly == assembly))
                 {
-                    parts.ApplicationParts.Add(new AssemblyPart(assembly));
+                    // Its types and its compiled Razor pages, as the SDK's own discovery would add them.
+                    foreach (var part in ApplicationPartFactory.GetApplicationPartFactory(assembly).GetApplicationParts(assembly))
+                    {
+                        parts.ApplicationParts.Add(part);
+                    }
                 }
             });
         return services;
