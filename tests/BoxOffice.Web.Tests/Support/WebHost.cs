@@ -53,6 +53,7 @@ public sealed class WebHost : IAsyncDisposable
                 ["Seed:BuyerPassword"] = BuyerPassword,
                 // The login page shows the demo logins, as it does under `dotnet run` (Development).
                 ["Web:ShowDemoLogins"] = "true",
+                ["Logging:LogLevel:Default"] = "Warning",
                 // Every browser and API call of a test comes from 127.0.0.1.
                 ["RateLimits:RegistrationsPerHourPerAddress"] = "100000",
                 ["RateLimits:LoginsPerMinutePerAddress"] = "100000",

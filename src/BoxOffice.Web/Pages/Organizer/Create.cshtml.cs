@@ -41,7 +41,7 @@ internal sealed class CreateEventModel(BoxOfficeApi api) : FormPage
         var created = await api.CreateEventAsync(body, ct);
         if (created.Ok)
         {
-            return Redirect($"/organizer/events/{created.Value!.Id}/edit?created=1");
+            return Redirect($"/organizer/events/{created.Value!.Id}/edit?created=true");
         }
 
         var problem = created.Problem!;
