@@ -47,8 +47,8 @@ public sealed partial class BuyingTickets(SlowGatewayFixture web) : IClassFixtur
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Accepted — we are processing your payment" })).ToBeVisibleAsync();
         await page.MarkAsync();
-        await page.AccessibleAsync();
         await page.ScreenshotAsync("reservation-accepted");
+        await page.AccessibleAsync();
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Acquired — your tickets are ready" })).ToBeVisibleAsync();
         (await page.StillMarkedAsync()).ShouldBeTrue("the page updated itself; it was not reloaded");
