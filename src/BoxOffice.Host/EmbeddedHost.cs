@@ -2,6 +2,7 @@ using BoxOffice.Messaging.Hosting;
 using BoxOffice.Messaging.Operations;
 using BoxOffice.PaymentGateway;
 using BoxOffice.ServiceDefaults;
+using BoxOffice.Web;
 
 namespace BoxOffice.Host;
 
@@ -51,6 +52,8 @@ public static class EmbeddedHost
             module.Add(messaging, builder.Configuration);
         }
 
+        builder.Services.AddBoxOfficeWeb(builder.Configuration);
+
         builder.Services.AddSingleton(_ => new EmbeddedGateway(gateway));
         var app = builder.Build();
         app.UseEdge();
@@ -60,14 +63,15 @@ public static class EmbeddedHost
         }
 
         app.MapMessagingAdmin();
+        app.MapBoxOfficeWeb();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             // Only now is the app's own address known (it may be port 0): tell the gateway where webhooks go.
             gateway.Services.GetRequiredService<WebhookTarget>().Url = new Uri(new Uri(LoopbackUrl(app.Urls.First())), "/api/payments/webhook");
             var messaging = app.Services.GetRequiredService<MessagingRuntime>();
-            app.Logger.LogInformation("BoxOffice is running embedded on {Urls}; data lives in {DataDirectory} ({Storage}); payment gateway simulator on {Gateway}",
-                string.Join(", ", app.Urls), messaging.DataDirectory, messaging.StorageDescription, gateway.Urls.First());
+            app.Logger.LogInformation("BoxOffice is running embedded on {Urls}; open {WebUrl} in a browser; data lives in {DataDirectory} ({Storage}); payment gateway simulator on {Gateway}",
+                string.Join(", ", app.Urls), app.Urls.First(), messaging.DataDirectory, messaging.StorageDescription, gateway.Urls.First());
         });
         // Owned by the app's container, so disposing the app stops the simulator even when the app
         // never started (a setting refused at start); on a normal stop it goes after the app.

@@ -12,5 +12,7 @@ namespace BoxOffice.Tickets;
 [JsonSerializable(typeof(ReserveBody))]
 [JsonSerializable(typeof(CreateEventBody))]
 [JsonSerializable(typeof(ChangeCapacityBody))]
+[JsonSerializable(typeof(UpdateEventBody))]
+[JsonSerializable(typeof(TicketTypeBody))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 internal sealed partial class TicketsJson : JsonSerializerContext;

@@ -55,6 +55,9 @@ public static class TicketsModule
         GetEvents.Map(events);
         CreateEvent.Map(events);
         ChangeCapacity.Map(events);
+        UpdateEvent.Map(events);
+        AddTicketType.Map(events);
+        GetSales.Map(events);
 
         var reservations = endpoints.MapGroup("/api/reservations").RequireAuthorization().WithTags("Reservations");
         ReserveTickets.Map(reservations);

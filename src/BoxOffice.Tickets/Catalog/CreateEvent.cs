@@ -110,6 +110,24 @@ internal static class CreateEvent
     internal static Dictionary<string, string[]> Validate(CreateEventBody body, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string[]>();
+        ValidateDetails(errors, body, now);
+        if (body.TicketTypes is not { Count: >= 1 and <= 20 } types)
+        {
+            errors["ticketTypes"] = ["Between 1 and 20 ticket types are required."];
+            return errors;
+        }
+
+        for (var i = 0; i < types.Count; i++)
+        {
+            ValidateTicketType(errors, string.Create(CultureInfo.InvariantCulture, $"ticketTypes[{i}]."), types[i]);
+        }
+
+        return errors;
+    }
+
+    /// <summary>The event's own fields (all but its ticket types), as creating and editing check them.</summary>
+    internal static void ValidateDetails(Dictionary<string, string[]> errors, CreateEventBody body, DateTimeOffset now)
+    {
         Text(errors, "name", body.Name, 200);
         Text(errors, "venue", body.Venue, 200);
         Text(errors, "city", body.City, 100);
@@ -133,47 +151,39 @@ internal static class CreateEvent
         {
             errors["description"] = ["description is at most 4000 characters."];
         }
+    }
 
-        if (body.TicketTypes is not { Count: >= 1 and <= 20 } types)
+    /// <summary>One ticket type's fields; <paramref name="at"/> prefixes the field names (<c>ticketTypes[0].</c>, or nothing).</summary>
+    internal static void ValidateTicketType(Dictionary<string, string[]> errors, string at, TicketTypeBody t)
+    {
+        Text(errors, at + "name", t.Name, 100);
+        if (t.Price is not (>= 0 and <= MaxPrice))
         {
-            errors["ticketTypes"] = ["Between 1 and 20 ticket types are required."];
-            return errors;
+            errors[at + "price"] = [string.Create(CultureInfo.InvariantCulture, $"price is required, in minor units (cents), 0 to {MaxPrice:N0}.")];
         }
 
-        for (var i = 0; i < types.Count; i++)
+        if (t.Currency is not { Length: 3 } currency || !currency.All(char.IsAsciiLetterUpper))
         {
-            var t = types[i];
-            var at = string.Create(CultureInfo.InvariantCulture, $"ticketTypes[{i}]");
-            Text(errors, at + ".name", t.Name, 100);
-            if (t.Price is not (>= 0 and <= MaxPrice))
-            {
-                errors[at + ".price"] = [string.Create(CultureInfo.InvariantCulture, $"price is required, in minor units (cents), 0 to {MaxPrice:N0}.")];
-            }
-
-            if (t.Currency is not { Length: 3 } currency || !currency.All(char.IsAsciiLetterUpper))
-            {
-                errors[at + ".currency"] = ["currency is a three-letter ISO 4217 code in capitals, for example EUR."];
-            }
-
-            if (t.Capacity is not (>= 1 and <= MaxCapacity))
-            {
-                errors[at + ".capacity"] = [string.Create(CultureInfo.InvariantCulture, $"capacity is 1 to {MaxCapacity:N0}.")];
-            }
-
-            if (t.MaxPerOrder is not (>= 1 and <= MaxPerOrderLimit) || t.MaxPerOrder > t.Capacity)
-            {
-                errors[at + ".maxPerOrder"] = [string.Create(CultureInfo.InvariantCulture, $"maxPerOrder is 1 to {MaxPerOrderLimit} and at most the capacity.")];
-            }
+            errors[at + "currency"] = ["currency is a three-letter ISO 4217 code in capitals, for example EUR."];
         }
 
-        return errors;
+        if (t.Capacity is not (>= 1 and <= MaxCapacity))
+        {
+            errors[at + "capacity"] = [string.Create(CultureInfo.InvariantCulture, $"capacity is 1 to {MaxCapacity:N0}.")];
+        }
+
+        if (t.MaxPerOrder is not (>= 1 and <= MaxPerOrderLimit) || t.MaxPerOrder > t.Capacity)
+        {
+            errors[at + "maxPerOrder"] = [string.Create(CultureInfo.InvariantCulture, $"maxPerOrder is 1 to {MaxPerOrderLimit} and at most the capacity.")];
+        }
     }
 
     private static void Text(Dictionary<string, string[]> errors, string field, string? value, int max)
     {
         if (string.IsNullOrWhiteSpace(value) || value.Trim().Length > max)
         {
-            errors[field] = [string.Create(CultureInfo.InvariantCulture, $"{field} is required, 1 to {max} characters.")];
+            var name = field[(field.LastIndexOf('.') + 1)..];
+            errors[field] = [string.Create(CultureInfo.InvariantCulture, $"{name} is required, 1 to {max} characters.")];
         }
     }
 }

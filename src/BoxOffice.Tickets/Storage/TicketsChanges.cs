@@ -33,6 +33,12 @@ internal sealed record EventCreated(EventRow Event, IReadOnlyList<TicketTypeRow>
 /// <summary>A ticket type's new capacity, and its max per order (never above the capacity).</summary>
 internal sealed record CapacityChanged(Guid TicketTypeId, int Capacity, int MaxPerOrder) : TicketsChange;
 
+/// <summary>An event's details, edited by its organizer (its id, organizer and creation time stay).</summary>
+internal sealed record EventUpdated(EventRow Event) : TicketsChange;
+
+/// <summary>A ticket type added to an existing event, after its others.</summary>
+internal sealed record TicketTypeAdded(Guid EventId, TicketTypeRow TicketType) : TicketsChange;
+
 internal sealed record EventRow(
     Guid Id,
     Guid OrganizerId,
@@ -181,6 +187,26 @@ internal sealed class TicketsWriter : IChangeWriter<TicketsChange>
             case CapacityChanged capacity:
                 batch.Add("UPDATE ticket_types SET capacity = @capacity, max_per_order = @max_per_order WHERE id = @id")
                     .With("@capacity", capacity.Capacity).With("@max_per_order", capacity.MaxPerOrder).With("@id", capacity.TicketTypeId.ToString());
+                break;
+            case EventUpdated updated:
+                var u = updated.Event;
+                batch.Add("""
+                        UPDATE events SET name = @name, venue = @venue, city = @city, category = @category, performers = @performers,
+                            starts_at = @starts_at, minimum_age = @minimum_age, description = @description
+                        WHERE id = @id
+                        """)
+                    .With("@id", u.Id.ToString()).With("@name", u.Name).With("@venue", u.Venue).With("@city", u.City).With("@category", u.Category)
+                    .With("@performers", JsonSerializer.Serialize(u.Performers, TicketsJson.Default.IReadOnlyListString))
+                    .With("@starts_at", TicketsStore.Ms(u.StartsAt)).With("@minimum_age", u.MinimumAge).With("@description", u.Description);
+                break;
+            case TicketTypeAdded added:
+                var a = added.TicketType;
+                batch.Add("""
+                        INSERT INTO ticket_types (id, event_id, name, price, currency, capacity, max_per_order, position)
+                        VALUES (@id, @event, @name, @price, @currency, @capacity, @max_per_order, @position)
+                        """)
+                    .With("@id", a.Id.ToString()).With("@event", added.EventId.ToString()).With("@name", a.Name).With("@price", a.Price)
+                    .With("@currency", a.Currency).With("@capacity", a.Capacity).With("@max_per_order", a.MaxPerOrder).With("@position", a.Position);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(change), change, "A Tickets change with no SQL.");

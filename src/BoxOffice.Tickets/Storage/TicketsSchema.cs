@@ -69,5 +69,10 @@ internal static class TicketsSchema
             """),
         new Migration(2, "closed accounts, whose tokens may no longer write",
             "CREATE TABLE closed_accounts (user_id TEXT PRIMARY KEY, closed_at BIGINT NOT NULL);"),
+        new Migration(3, "an event's sales at a glance (the organizer's live view)",
+            """
+            CREATE INDEX reservations_by_event ON reservations (event_id, status);
+            CREATE INDEX tickets_by_event ON tickets (event_id, created_at);
+            """),
     ]);
 }
