@@ -73,6 +73,20 @@ internal static class WebAuth
         cookie.AccessDeniedPath = "/account/denied";
         cookie.SlidingExpiration = false;
         cookie.ExpireTimeSpan = TimeSpan.FromHours(1);
+        cookie.Events.OnRedirectToLogin = context =>
+        {
+            // The live stream's EventSource cannot follow a redirect to a sign-in page: it gets 401 and stops.
+            if (context.Request.Path.StartsWithSegments("/live"))
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            }
+            else
+            {
+                context.Response.Redirect(context.RedirectUri);
+            }
+
+            return Task.CompletedTask;
+        };
         cookie.Events.OnValidatePrincipal = context =>
         {
             // The ticket's own expiry is the token's: nothing to refresh, only to drop once it has passed.

@@ -54,6 +54,9 @@ public sealed class DocumentingTheApi(ApiDocumentFixture fixture) : IClassFixtur
         ["GET /api/events/{id}"] = Anonymous("Catalog", 200, 404),
         ["POST /api/events"] = Authorized("Catalog", 201, 400, 401, 403) with { ReadsJsonBody = true },
         ["PUT /api/events/{eventId}/ticket-types/{id}/capacity"] = Authorized("Catalog", 200, 400, 401, 403, 404, 409) with { ReadsJsonBody = true },
+        ["PUT /api/events/{id}"] = Authorized("Catalog", 200, 400, 401, 403, 404) with { ReadsJsonBody = true },
+        ["POST /api/events/{eventId}/ticket-types"] = Authorized("Catalog", 201, 400, 401, 403, 404) with { ReadsJsonBody = true },
+        ["GET /api/events/{id}/sales"] = Authorized("Catalog", 200, 400, 401, 403, 404),
 
         ["POST /api/reservations"] = Authorized("Reservations", 202, 400, 401, 403, 404, 409, 422, 429, 503) with { ReadsJsonBody = true },
         ["GET /api/reservations/{id}"] = Authorized("Reservations", 200, 401, 404),
