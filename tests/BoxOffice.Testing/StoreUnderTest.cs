@@ -198,8 +198,18 @@ public static class StoreUnderTest
         foreach (var name in names)
         {
             // The name came from the server and matched our own prefix of hex digits.
-            using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-            drop.ExecuteNonQuery();
+            try
+            {
+                using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+                drop.ExecuteNonQuery();
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                // FORCE may not end an autovacuum worker busy in the new database (only a superuser may);
+                // a plain DROP cancels autovacuum itself, and our own connections are closed already.
+                using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\"", connection);
+                drop.ExecuteNonQuery();
+            }
         }
     }
 }

@@ -278,11 +278,22 @@ public sealed class GroupCommitQueue<TRequest, TState, TChange, TResult> : Backg
                 }
             }
 
-            Activity.Current = spans?[index] ?? joined.Context;
+            if (spans?[index] is { } live)
+            {
+                Activity.Current = live;
+            }
+            else
+            {
+                // No span of ours: the caller's own trace, by id (its activity may have stopped by now,
+                // and a stopped activity cannot be made current).
+                tx.TraceParent = joined.Context.Id;
+            }
+
             tx.Publish(verdict.Decision.Events, verdict.CorrelationId);
         }
         finally
         {
+            tx.TraceParent = null;
             Activity.Current = outer;
         }
     }

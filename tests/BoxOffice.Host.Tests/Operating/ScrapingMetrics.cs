@@ -39,7 +39,7 @@ public sealed class ScrapingMetrics
             () => scraper.GetStringAsync(new Uri("/metrics", UriKind.Relative), TestContext.Current.CancellationToken),
             text => Value(text, "boxoffice_messaging_dead_letters", "consumer=\"loyalty\"") is 1
                 && Value(text, "boxoffice_messaging_consumer_lag", "consumer=\"loyalty\",source=\"tickets\"") is 0,
-            "loyalty's dead letter shows and it has caught up past it", TimeSpan.FromSeconds(30));
+            "loyalty's dead letter shows and it has caught up past it", TimeSpan.FromSeconds(60));
 
         Value(metrics, "boxoffice_tickets_reservations_accepted_total", "").ShouldBe(1);
         Value(metrics, "boxoffice_tickets_reservations_refused_total", "reason=\"sold-out\"").ShouldBe(1);
