@@ -25,9 +25,9 @@ namespace BoxOffice.Messaging.GroupCommit;
 /// <para>Tracing: the writer runs on its own loop, not in the caller's flow, so each request keeps the
 /// <see cref="Activity.Current"/> it joined with. The batch is one span (<c>group commit {database}</c>,
 /// linked to every request's); each request decided in it gets a span of its own in the request's trace
-/// (<c>append {database}</c>), which is <see cref="Activity.Current"/> while its events are published:
-/// an event's trace context, read from <see cref="Activity.Current"/> by
-/// <see cref="EventLog.ServiceTransaction.Publish{T}"/>'s caller chain, is the request's.</para>
+/// (<c>append {database}</c>), which is <see cref="Activity.Current"/> while its events are published,
+/// so an event's trace context (<see cref="Activity.Current"/> when
+/// <see cref="EventLog.ServiceTransaction.Publish{T}"/> runs) is its request's.</para>
 /// </remarks>
 /// <typeparam name="TRequest">One caller's request.</typeparam>
 /// <typeparam name="TState">What requests are decided on.</typeparam>
@@ -41,6 +41,8 @@ public sealed class GroupCommitQueue<TRequest, TState, TChange, TResult> : Backg
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<Joined> _queue;
+    private readonly string _batchSpanName;
+    private readonly string _appendSpanName;
 
     /// <summary>Creates the queue; it drains once started as a hosted service.</summary>
     /// <param name="database">The database every batch is one transaction of.</param>
@@ -68,6 +70,8 @@ public sealed class GroupCommitQueue<TRequest, TState, TChange, TResult> : Backg
         _maxBatch = maxBatch;
         _time = time;
         _logger = logger;
+        _batchSpanName = "group commit " + database.Name;
+        _appendSpanName = "append " + database.Name;
         // Not SingleReader: StopAsync drains what is left too, in case the writer never started.
         _queue = Channel.CreateBounded<Joined>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait });
     }
@@ -153,9 +157,9 @@ public sealed class GroupCommitQueue<TRequest, TState, TChange, TResult> : Backg
     private async Task CommitAsync(List<Joined> batch, CancellationToken ct)
     {
         var verdicts = new Verdict<TChange, TResult>?[batch.Count];
-        // Null unless something records BoxOffice.Messaging spans (then each request's span, below, is too).
-        using var batchSpan = StartBatchSpan(batch);
-        var spans = batchSpan is null ? null : new Activity?[batch.Count];
+        // Null unless something records BoxOffice.Messaging spans.
+        var spans = MessagingActivities.Source.HasListeners() ? new Activity?[batch.Count] : null;
+        using var batchSpan = spans is null ? null : StartBatchSpan(batch);
         try
         {
             await using var tx = await _database.BeginAsync(ct);
@@ -223,11 +227,6 @@ public sealed class GroupCommitQueue<TRequest, TState, TChange, TResult> : Backg
 
     private Activity? StartBatchSpan(List<Joined> batch)
     {
-        if (!MessagingActivities.Source.HasListeners())
-        {
-            return null;
-        }
-
         var links = new List<ActivityLink>(batch.Count);
         foreach (var joined in batch)
         {
@@ -237,7 +236,7 @@ public sealed class GroupCommitQueue<TRequest, TState, TChange, TResult> : Backg
             }
         }
 
-        var span = MessagingActivities.Source.StartActivity(ActivityKind.Internal, parentContext: default, links: links, name: "group commit " + _database.Name);
+        var span = MessagingActivities.Source.StartActivity(ActivityKind.Internal, parentContext: default, links: links, name: _batchSpanName);
         span?.SetTag("messaging.batch.message_count", batch.Count);
         return span;
     }
@@ -262,7 +261,7 @@ public sealed class GroupCommitQueue<TRequest, TState, TChange, TResult> : Backg
             if (spans is not null)
             {
                 var span = MessagingActivities.Source.StartActivity(
-                    ActivityKind.Producer, parentContext: joined.Context.Context, name: "append " + _database.Name);
+                    ActivityKind.Producer, parentContext: joined.Context.Context, name: _appendSpanName);
                 if (span is not null)
                 {
                     span.SetTag("messaging.system", MessagingActivities.System);
