@@ -29,13 +29,6 @@ namespace BoxOffice.Bench.Broker;
 /// </summary>
 internal static class BrokerPipeline
 {
-    private static readonly MigrationSet ProjectionSchema = new("bench", [
-        new Migration(1, "held projection", """
-            CREATE TABLE held (reservation_id TEXT NOT NULL, amount BIGINT NOT NULL);
-            CREATE TABLE totals (consumer TEXT PRIMARY KEY, count BIGINT NOT NULL, amount BIGINT NOT NULL);
-            """),
-    ]);
-
     public static async Task<int> RunAsync(string[] args)
     {
         var postgres = Argument(args, "--postgres") ?? Environment.GetEnvironmentVariable("BENCH_POSTGRES");
@@ -111,8 +104,8 @@ internal static class BrokerPipeline
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddMessaging(builder.Configuration)
             .AddDatabase("tickets")
-            .AddDatabase("first", ProjectionSchema)
-            .AddDatabase("second", ProjectionSchema)
+            .AddDatabase("first", MessagingThroughput.ProjectionSchema)
+            .AddDatabase("second", MessagingThroughput.ProjectionSchema)
             .AddConsumer("first", "first", c => c.Handle<TicketsHeld, ProjectHeld>())
             .AddConsumer("second", "second", c => c.Handle<TicketsHeld, ProjectHeld>());
         return builder.Build();

@@ -20,7 +20,8 @@ namespace BoxOffice.Bench.Messaging;
 /// </summary>
 internal static class MessagingThroughput
 {
-    private static readonly MigrationSet ProjectionSchema = new("bench", [
+    /// <summary>The consumers' projection tables; the broker pipeline bench uses the same.</summary>
+    internal static readonly MigrationSet ProjectionSchema = new("bench", [
         new Migration(1, "held projection", """
             CREATE TABLE held (reservation_id TEXT NOT NULL, amount BIGINT NOT NULL);
             CREATE TABLE totals (consumer TEXT PRIMARY KEY, count BIGINT NOT NULL, amount BIGINT NOT NULL);
