@@ -48,9 +48,11 @@ internal sealed class DatabaseReadiness(IServiceProvider services, IReadOnlyList
 }
 
 /// <summary>
-/// Ready while RabbitMQ accepts this process's connection (<c>ConnectionStrings:RabbitMq</c>). One
-/// connection is kept and opened again when the broker dropped it, so a probe every few seconds
-/// does not open one each time.
+/// Whether RabbitMQ accepts this process's connection (<c>ConnectionStrings:RabbitMq</c>). A broker
+/// that does not answer makes the process <em>Degraded</em>, not unready: it still accepts work,
+/// whose events wait in its log until the relay reaches the broker again (a gateway that stopped
+/// routing to it would turn a broker outage into refused buyers). One connection is kept and opened
+/// again when the broker dropped it, so a probe every few seconds does not open one each time.
 /// </summary>
 internal sealed class BrokerReadiness(IConfiguration configuration) : IHealthCheck, IAsyncDisposable
 {
@@ -87,7 +89,8 @@ internal sealed class BrokerReadiness(IConfiguration configuration) : IHealthChe
         }
         catch (Exception ex) when (ex is BrokerUnreachableException or OperationInterruptedException or IOException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy($"RabbitMQ at {where} does not answer: {ex.Message}");
+            return new HealthCheckResult(context.Registration.FailureStatus,
+                $"RabbitMQ at {where} does not answer (events wait in the log until it does): {ex.Message}");
         }
         finally
         {
@@ -125,7 +128,7 @@ internal static class Readiness
         if (UsesRabbitMq(configuration))
         {
             services.AddSingleton<BrokerReadiness>();
-            checks.AddCheck<BrokerReadiness>("rabbitmq", tags: ["ready"], timeout: TimeSpan.FromSeconds(10));
+            checks.AddCheck<BrokerReadiness>("rabbitmq", failureStatus: HealthStatus.Degraded, tags: ["ready"], timeout: TimeSpan.FromSeconds(10));
         }
 
         return services;
@@ -149,15 +152,15 @@ internal static class HealthEndpoints
     {
         document.Paths ??= [];
         document.Paths["/health/live"] = Check(document, "Liveness: the process answers.", ready: false);
-        document.Paths["/health/ready"] = Check(document, "Readiness: every database is migrated and answers, every consumer runs, and RabbitMQ answers when it is the transport.", ready: true);
+        document.Paths["/health/ready"] = Check(document, "Readiness: every database is migrated and answers and every consumer runs. `Degraded` (still 200) when RabbitMQ is the transport and does not answer: work is accepted and its events wait in the log.", ready: true);
     }
 
     private static OpenApiPathItem Check(OpenApiDocument document, string summary, bool ready)
     {
-        var responses = new OpenApiResponses { ["200"] = PlainText("`Healthy`") };
+        var responses = new OpenApiResponses { ["200"] = PlainText(ready ? "`Healthy`, or `Degraded` while the broker does not answer" : "`Healthy`") };
         if (ready)
         {
-            responses["503"] = PlainText("`Unhealthy`: messaging has not started or is stopping, a database or the broker does not answer.");
+            responses["503"] = PlainText("`Unhealthy`: messaging has not started or is stopping, or a database does not answer.");
         }
 
         return new OpenApiPathItem

@@ -28,14 +28,22 @@ public sealed class TheSameMessagePublishedThreeTimes(SharedDeployment shared)
         var acquired = await buyer.UntilAsync(id, r => r.Status() == "Acquired", "the reservation is acquired");
         var points = await PointsAsync(buyer, p => p > 0);
 
-        // The three events of this purchase as the relays published them, published twice more each.
-        var copies = 0;
+        // The three events of this purchase as the relays published them, taken off the tap first (the
+        // tap is bound to what is republished), then each published twice more.
+        var seen = new List<(string RoutingKey, BasicProperties Properties, byte[] Body)>();
         while (await channel.BasicGetAsync(tap, autoAck: true, TestContext.Current.CancellationToken) is { } message)
+        {
+            seen.Add((message.RoutingKey, new BasicProperties(message.BasicProperties), message.Body.ToArray()));
+        }
+
+        await channel.QueueDeleteAsync(tap, cancellationToken: TestContext.Current.CancellationToken);
+        var copies = 0;
+        foreach (var message in seen)
         {
             for (var i = 0; i < 2; i++)
             {
                 await channel.BasicPublishAsync($"{deployment.Prefix}.events", message.RoutingKey, mandatory: false,
-                    new BasicProperties(message.BasicProperties), message.Body, TestContext.Current.CancellationToken);
+                    message.Properties, message.Body, TestContext.Current.CancellationToken);
                 copies++;
             }
         }

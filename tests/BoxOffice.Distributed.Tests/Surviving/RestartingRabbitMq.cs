@@ -20,18 +20,31 @@ public sealed class RestartingRabbitMq(SharedDeployment shared)
             // No other test of this run uses the broker while it restarts (the gate waits for them).
             using (await BrokerGate.ExclusiveAsync(TestContext.Current.CancellationToken))
             {
-                for (var i = 0; i < buyers.Length; i++)
+                var stopped = false;
+                try
                 {
-                    reservations.Add((buyers[i], await buyers[i].ReserveAcceptedAsync(type, 1)));
-                    if (i == 15)
+                    for (var i = 0; i < buyers.Length; i++)
                     {
-                        // Accepting goes on while the broker is down: the events wait in the services' logs.
-                        await Rabbitmqctl("stop_app");
+                        reservations.Add((buyers[i], await buyers[i].ReserveAcceptedAsync(type, 1)));
+                        if (i == 15)
+                        {
+                            // Accepting goes on while the broker is down: the events wait in the services' logs.
+                            await Rabbitmqctl("stop_app");
+                            stopped = true;
+                        }
+                        else if (i == 25)
+                        {
+                            await StartBrokerAsync();
+                            stopped = false;
+                        }
                     }
-                    else if (i == 25)
+                }
+                finally
+                {
+                    // A failure while it was down must not leave the broker stopped for the tests after this one.
+                    if (stopped)
                     {
-                        await Rabbitmqctl("start_app");
-                        await Rabbitmqctl("await_startup");
+                        await StartBrokerAsync();
                     }
                 }
 
@@ -71,6 +84,12 @@ public sealed class RestartingRabbitMq(SharedDeployment shared)
         }
 
         Assert.Skip(why);
+    }
+
+    private static async Task StartBrokerAsync()
+    {
+        await Rabbitmqctl("start_app");
+        await Rabbitmqctl("await_startup");
     }
 
     private static async Task Rabbitmqctl(string command)
