@@ -20,6 +20,8 @@ public sealed class SurvivingKillNine
         StoreUnderTest.RequireServer(postgres);
         using var dir = new TempDirectory("messaging");
         var environment = StoreUnderTest.EnvironmentFor(dir.Path, postgres).ToDictionary();
+        // A test that restarts RabbitMQ (the distributed tests) waits until this one is done with it.
+        using var brokerGate = broker ? await BrokerGate.SharedAsync(ct) : null;
         if (broker)
         {
             // The log is relayed and each consumer reads its queue: a kill loses unconfirmed publishes

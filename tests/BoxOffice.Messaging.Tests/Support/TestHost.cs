@@ -14,8 +14,13 @@ namespace BoxOffice.Messaging.Tests.Support;
 internal sealed class TestHost : IAsyncDisposable
 {
     private readonly IHost _host;
+    private readonly IDisposable? _brokerGate;
 
-    private TestHost(IHost host) => _host = host;
+    private TestHost(IHost host, IDisposable? brokerGate)
+    {
+        _host = host;
+        _brokerGate = brokerGate;
+    }
 
     public IServiceProvider Services => _host.Services;
 
@@ -56,14 +61,26 @@ internal sealed class TestHost : IAsyncDisposable
 
         services?.Invoke(builder.Services);
         var host = builder.Build();
-        await host.StartAsync(TestContext.Current.CancellationToken);
-        return new TestHost(host);
+        // On the broker: a test that restarts RabbitMQ (the distributed tests) waits until this host is gone.
+        var gate = broker is null ? null : await BrokerGate.SharedAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await host.StartAsync(TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            gate?.Dispose();
+            throw;
+        }
+
+        return new TestHost(host, gate);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync(CancellationToken.None);
         _host.Dispose();
+        _brokerGate?.Dispose();
     }
 }
 
