@@ -21,6 +21,8 @@ simulator_port=5081
 # name:port: the services in start order; two instances of Tickets and of Payments compete for
 # their queues and take turns behind the gateway.
 instances=(accounts:5101 tickets:5102 tickets-2:5112 payments:5103 payments-2:5113 notifications:5104 recommendations:5105 loyalty:5106)
+# The web app (--service web), in front of which the gateway puts every path outside /api.
+web_port=5107
 
 say() { printf '%s\n' "$*"; }
 fail() { printf 'distributed-up: %s\n' "$*" >&2; exit 1; }
@@ -67,6 +69,8 @@ if ! as_root rabbitmqctl -q status >/dev/null 2>&1; then
     setsid rabbitmq-server > "$state/logs/rabbitmq-server.log" 2>&1 < /dev/null &
   grep -qx rabbitmq "$state/servers-started" 2>/dev/null || echo rabbitmq >> "$state/servers-started"
 fi
+# await_startup fails at once while the node is not yet known to epmd: first wait until it answers.
+for _ in $(seq 1 120); do as_root rabbitmqctl -q ping >/dev/null 2>&1 && break; sleep 1; done
 as_root timeout 120 rabbitmqctl -q await_startup >/dev/null || fail "RabbitMQ did not start; see $state/logs/rabbitmq-server.log."
 
 # --- Secrets: generated once, kept in .distributed/ (0600), never printed ------------------------
@@ -174,7 +178,15 @@ for instance in "${instances[@]}"; do
   )
 done
 (
+  # The web app: pages only, calling the API through the gateway, which sends it every other path.
   export ASPNETCORE_ENVIRONMENT=Production
+  export BoxOffice__DataDirectory=$state/data/web
+  export Web__ApiUrl=http://127.0.0.1:5080
+  start web "$web_port" "$host_dir" BoxOffice.Host.dll --service web
+)
+(
+  export ASPNETCORE_ENVIRONMENT=Production
+  export Gateway__Services__web=http://127.0.0.1:$web_port
   for instance in "${instances[@]}"; do
     name=${instance%%:*}; port=${instance##*:}; service=${name%-[0-9]*}
     var=Gateway__Services__$service
@@ -203,10 +215,11 @@ wait_ready payment-gateway "http://127.0.0.1:$simulator_port/v1/ledger?reservati
 for instance in "${instances[@]}"; do
   wait_ready "${instance%%:*}" "http://127.0.0.1:${instance##*:}/health/ready"
 done
+wait_ready web "http://127.0.0.1:$web_port/health/ready"
 wait_ready gateway "$gateway_url/health/ready"
 
 say ""
-say "BoxOffice is running distributed on $gateway_url"
+say "BoxOffice is running distributed on $gateway_url (open it in a browser; the API is under /api)"
 say "  demo logins: organizer@boxoffice.local and alice@boxoffice.local (passwords: SEED_ORGANIZER_PASSWORD and"
 say "  SEED_BUYER_PASSWORD in .distributed/secrets.env); e-mails in .distributed/data/notifications/mail/"
 say "  logs in .distributed/logs/; stop with scripts/distributed-down.sh"

@@ -6,6 +6,9 @@
 # On PostgreSQL: BENCH_POSTGRES="Host=127.0.0.1;Username=…;Password=…" (a role that may create
 # databases) puts every service database there, in databases of this run's own (dropped at the end),
 # and measures first, in the same run, the bare group-commit ceiling of the same writes (pg-commit).
+# Distributed: BENCH_DISTRIBUTED=1 brings the deployment up with scripts/distributed-up.sh (unless it
+# runs already), reserves through its API gateway on http://localhost:5080 with tokens signed by the
+# deployment's key (.distributed/secrets.env), and stops it again at the end if it started it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-15s}
@@ -32,6 +35,23 @@ for tool in wrk curl python3; do
   command -v "$tool" >/dev/null || { echo "bench/accept/run.sh needs $tool (apt-get install -y $tool)." >&2; exit 1; }
 done
 
+if [ -n "${BENCH_DISTRIBUTED:-}" ]; then
+  [ -z "${BENCH_POSTGRES:-}" ] || { echo "BENCH_DISTRIBUTED and BENCH_POSTGRES do not go together: the deployment has its own databases." >&2; exit 2; }
+  started_here=false
+  if ! curl -sf -o /dev/null http://localhost:5080/health/ready; then
+    echo "Bringing the distributed deployment up (scripts/distributed-up.sh)…"
+    scripts/distributed-up.sh
+    started_here=true
+  fi
+  dotnet build -c Release bench/BoxOffice.Bench -v q -nologo >/dev/null
+  # shellcheck disable=SC1091
+  . .distributed/secrets.env
+  key=$AUTH_SIGNING_KEY
+  organizer_password=$SEED_ORGANIZER_PASSWORD
+  port=5080
+  trap 'kill $sampler 2>/dev/null || true; wait 2>/dev/null; if $started_here; then scripts/distributed-down.sh; fi; rm -rf "$work"' EXIT
+  echo "Through the gateway on port $port: creating a ticket type of 1,000,000 tickets…"
+else
 echo "Building the host and the load tool in Release (about a minute the first time)…"
 dotnet build -c Release src/BoxOffice.Host -v q -nologo >/dev/null
 dotnet build -c Release bench/BoxOffice.Bench -v q -nologo >/dev/null
@@ -48,6 +68,7 @@ env "${storage_env[@]}" BoxOffice__DataDirectory="$work/data" Auth__SigningKey="
   dotnet artifacts/bin/BoxOffice.Host/release/BoxOffice.Host.dll --urls "http://127.0.0.1:$port" >"$work/host.log" 2>&1 &
 host_pid=$!
 until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; do sleep 0.2; done
+fi
 
 organizer=$(curl -sf -X POST "http://127.0.0.1:$port/api/accounts/login" -H 'Content-Type: application/json' \
   -d "{\"email\":\"organizer@boxoffice.local\",\"password\":\"$organizer_password\"}" | python3 -c 'import sys,json;print(json.load(sys.stdin)["accessToken"])')
@@ -57,6 +78,22 @@ ticket_type=$(curl -sf -X POST "http://127.0.0.1:$port/api/events" -H "Authoriza
   | python3 -c 'import sys,json;print(json.load(sys.stdin)["ticketTypes"][0]["id"])')
 
 dotnet artifacts/bin/BoxOffice.Bench/release/BoxOffice.Bench.dll tokens --key "$key" --count 400000 --out "$work/tokens.txt" >/dev/null
+
+if [ -n "${BENCH_DISTRIBUTED:-}" ]; then
+  TOKENS="$work/tokens.txt" TICKET_TYPE="$ticket_type" wrk -t2 -c"$connections" -d"$duration" --latency -s bench/accept/reserve.lua "http://127.0.0.1:$port"
+  left=$(curl -sf "http://127.0.0.1:$port/api/events" | python3 -c "import sys,json;print([t for e in json.load(sys.stdin) for t in e['ticketTypes'] if t['id']=='$ticket_type'][0]['available'])")
+  echo "tickets left of 1,000,000: $left"
+  # Every process's resident memory, summed (the deployment's pids, kept by distributed-up.sh).
+  total=0
+  for f in .distributed/pids/*.pid; do
+    rss=$(awk '/VmRSS/{print $2}' "/proc/$(cat "$f")/status" 2>/dev/null || echo 0)
+    total=$((total + ${rss:-0}))
+  done
+  echo "RSS of the deployment's processes at the end, summed: $((total / 1024)) MB"
+  problems=$(cat .distributed/logs/*.log 2>/dev/null | grep -cE '^(warn|fail|crit):' || true)
+  echo "log lines at Warning or above in .distributed/logs: $problems"
+  exit 0
+fi
 
 echo 0 >"$work/peak_rss_kb"
 ( peak=0; while kill -0 $host_pid 2>/dev/null; do rss=$(awk '/VmRSS/{print $2}' /proc/$host_pid/status 2>/dev/null || echo 0); [ "${rss:-0}" -gt "$peak" ] && peak=$rss && echo "$peak" >"$work/peak_rss_kb.tmp" && mv "$work/peak_rss_kb.tmp" "$work/peak_rss_kb"; sleep 0.2; done ) &

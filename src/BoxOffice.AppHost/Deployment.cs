@@ -88,10 +88,20 @@ internal static class Deployment
         var gateway = builder.AddProject("gateway", gatewayProject, launchProfileName: null)
             .WithHttpEndpoint(port: GatewayPort)
             .WithHttpHealthCheck("/health/ready");
+        // The web app's pages alone (no database): the gateway sends it every path outside /api, and
+        // its pages call the API back through the gateway.
+        var web = builder.AddProject<Projects.BoxOffice_Host>("web", launchProfileName: null)
+            .WithArgs("--service", "web")
+            .WithHttpEndpoint()
+            .WithHttpHealthCheck("/health/ready")
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
+            .WithEnvironment("BoxOffice__DataDirectory", Path.Combine(data, "web"))
+            .WithEnvironment("Web__ApiUrl", gateway.GetEndpoint("http"));
         foreach (var (service, instances) in new[]
         {
             ("accounts", new[] { accounts }), ("tickets", tickets), ("payments", payments),
             ("notifications", new[] { notifications }), ("recommendations", new[] { recommendations }), ("loyalty", new[] { loyalty }),
+            ("web", new[] { web }),
         })
         {
             gateway.WithEnvironment($"Gateway__Services__{service}", Urls(instances));

@@ -38,8 +38,13 @@ public static class ServiceHost
     /// </summary>
     public static Task<WebApplication> BuildAsync(string[] args, string service, Action<WebApplicationBuilder>? configure = null)
     {
+        if (string.Equals(service, WebAppHost.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            return Task.FromResult(WebAppHost.Build(args, configure));
+        }
+
         var module = Module.Named(service) ?? throw new StartupFailed(
-            $"Cannot start: there is no service '{service}'. --service (BoxOffice:Service) is one of {string.Join(", ", Module.All.Select(m => m.Name))}.");
+            $"Cannot start: there is no service '{service}'. --service (BoxOffice:Service) is one of {string.Join(", ", Module.All.Select(m => m.Name).Append(WebAppHost.Name))}.");
         var builder = WebEdge.CreateBuilder(args, $"http://localhost:{module.Port}", b =>
         {
             b.Configuration[ServiceKey] = module.Name;

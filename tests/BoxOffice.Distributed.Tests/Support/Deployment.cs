@@ -259,7 +259,18 @@ public sealed class Deployment : IAsyncDisposable
             services.Add(loyalty);
         }
 
+        // The web app: its pages call the API through the gateway, which sends it every other path.
+        var web = new ServiceProcess("web-1", "BoxOffice.Host", [], new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["BoxOffice__Service"] = "web",
+            ["BoxOffice__DataDirectory"] = Path.Combine(_data.Path, "web-1"),
+        });
+        _processes.Add(web);
+        services.Add(web);
+
         _gateway = CreateGateway(ready: _shape.Loyalty);
+        web.SetEnvironment("Web__ApiUrl", _gateway.Url.ToString().TrimEnd('/'));
         Simulator.SetEnvironment("PaymentGateway__WebhookUrl", new Uri(_gateway.Url, "/api/payments/webhook").ToString());
         await Simulator.StartAsync(ct);
         await Task.WhenAll(services.Select(s => s.StartAsync(ct)));

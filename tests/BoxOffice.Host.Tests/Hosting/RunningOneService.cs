@@ -47,12 +47,23 @@ public sealed class RunningOneService
     }
 
     [Fact]
+    public async Task The_web_app_alone_is_refused_without_the_address_of_the_api()
+    {
+        using var folder = new TempDirectory("service-web");
+
+        var refused = await Should.ThrowAsync<StartupFailed>(() => ServiceHost.BuildAsync([], "web", b =>
+            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["BoxOffice:DataDirectory"] = folder.Path })));
+
+        refused.Message.ShouldContain("Web:ApiUrl");
+    }
+
+    [Fact]
     public async Task An_unknown_service_is_refused_with_the_names_of_the_services()
     {
         var refused = await Should.ThrowAsync<StartupFailed>(() => ServiceHost.BuildAsync([], "ticket"));
 
         refused.Message.ShouldContain("no service 'ticket'");
-        refused.Message.ShouldContain("accounts, tickets, payments, notifications, recommendations, loyalty");
+        refused.Message.ShouldContain("accounts, tickets, payments, notifications, recommendations, loyalty, web");
     }
 
     [Fact]
