@@ -132,7 +132,7 @@ internal sealed class ProjectHeld : IEventHandler<TicketsHeld>
             .ExecuteNonQueryAsync(cancellationToken);
         await context.Command("""
                 INSERT INTO totals (consumer, count, amount) VALUES (@consumer, 1, @amount)
-                ON CONFLICT (consumer) DO UPDATE SET count = count + 1, amount = amount + excluded.amount
+                ON CONFLICT (consumer) DO UPDATE SET count = totals.count + 1, amount = totals.amount + excluded.amount
                 """)
             .With("@consumer", context.Consumer).With("@amount", @event.Amount)
             .ExecuteNonQueryAsync(cancellationToken);
