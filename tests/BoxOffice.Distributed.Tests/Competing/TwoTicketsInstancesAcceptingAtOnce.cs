@@ -12,7 +12,7 @@ public sealed class TwoTicketsInstancesAcceptingAtOnce(SharedDeployment shared)
         var deployment = await shared.GetAsync();
         const int capacity = 40;
         var (eventId, type) = await deployment.CreateEventAsync(capacity: capacity, maxPerOrder: 2);
-        var buyers = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => deployment.BuyerAsync()));
+        var buyers = await deployment.BuyersAsync(40);
         try
         {
             // 40 buyers × 2 tickets = twice the stock, all at once, spread by the gateway over both Tickets instances.

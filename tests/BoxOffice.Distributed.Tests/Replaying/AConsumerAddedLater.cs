@@ -12,7 +12,7 @@ public sealed class AConsumerAddedLater
     {
         await using var deployment = await Deployment.StartAsync(new DeploymentShape { Tickets = 1, Payments = 1, Loyalty = false });
         var (_, type) = await deployment.CreateEventAsync(capacity: 20);
-        var buyers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => deployment.BuyerAsync()));
+        var buyers = await deployment.BuyersAsync(3);
         var ids = new List<Guid>();
         foreach (var buyer in buyers)
         {

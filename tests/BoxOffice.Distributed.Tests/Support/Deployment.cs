@@ -165,6 +165,19 @@ public sealed class Deployment : IAsyncDisposable
         return Client(await LoginAsync(email, "Buyer-pass-1"));
     }
 
+    /// <summary>
+    /// Registers <paramref name="count"/> buyers, four at a time: registration hashes a password and
+    /// is not what these tests measure; sixty at once on a loaded 2-core CI machine made Accounts wait
+    /// past its connection pool's timeout (a 500).
+    /// </summary>
+    public async Task<HttpClient[]> BuyersAsync(int count)
+    {
+        var buyers = new HttpClient[count];
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = TestContext.Current.CancellationToken },
+            async (i, _) => buyers[i] = await BuyerAsync());
+        return buyers;
+    }
+
     public async Task<HttpClient> OrganizerAsync() => Client(await LoginAsync(OrganizerEmail, OrganizerPassword));
 
     public async Task<string> LoginAsync(string email, string password)

@@ -10,7 +10,7 @@ public sealed class KillingAPaymentsProcess(SharedDeployment shared)
     {
         var deployment = await shared.GetAsync();
         var (_, type) = await deployment.CreateEventAsync(capacity: 200, maxPerOrder: 1);
-        var buyers = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => deployment.BuyerAsync()));
+        var buyers = await deployment.BuyersAsync(60);
         try
         {
             var reservations = new List<(HttpClient Buyer, Guid Id)>();

@@ -13,7 +13,7 @@ public sealed class RestartingRabbitMq(SharedDeployment shared)
         var deployment = await shared.GetAsync();
         RequireBrokerControl();
         var (eventId, type) = await deployment.CreateEventAsync(capacity: 200, maxPerOrder: 1);
-        var buyers = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => deployment.BuyerAsync()));
+        var buyers = await deployment.BuyersAsync(40);
         try
         {
             var reservations = new List<(HttpClient Buyer, Guid Id)>();

@@ -8,6 +8,7 @@ using BoxOffice.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace BoxOffice.Host.Tests.Support;
@@ -80,7 +81,9 @@ public sealed class TestApp : IAsyncDisposable
             throw;
         }
 
-        return new TestApp(app, data, new Uri(app.Urls.First()), folder, logs);
+        var started = new TestApp(app, data, new Uri(app.Urls.First()), folder, logs);
+        TestHostLifetime.Started(started);
+        return started;
     }
 
     private static Task<WebApplication> BuildAsync(
@@ -88,6 +91,7 @@ public sealed class TestApp : IAsyncDisposable
         EmbeddedHost.BuildAsync(environment is null ? [] : ["--environment", environment], builder =>
         {
             builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Services.AddSingleton<IHostLifetime, TestHostLifetime>();
             builder.Logging.ClearProviders().AddSimpleConsole().AddProvider(logs).SetMinimumLevel(LogLevel.Warning);
             var defaults = new Dictionary<string, string?>
             {
@@ -225,6 +229,7 @@ public sealed class TestApp : IAsyncDisposable
     {
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
+        TestHostLifetime.Stopped(this);
         _folder?.Dispose();
     }
 }
