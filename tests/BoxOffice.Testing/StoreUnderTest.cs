@@ -164,10 +164,24 @@ public static class StoreUnderTest
 
     private static NpgsqlConnectionStringBuilder Admin() => new(Server) { Database = "postgres", Pooling = false };
 
+    /// <summary>Drops every database of this run's hosts not dropped yet (<see cref="TestDatabasesCleanup"/>; at process exit too).</summary>
+    public static void DropLeftovers()
+    {
+        if (Unavailable.IsValueCreated && Unavailable.Value is null)
+        {
+            DropAllCreated();
+        }
+    }
+
     private static void DropAllCreated()
     {
         foreach (var prefix in Created.Keys)
         {
+            if (!Created.TryRemove(prefix, out _))
+            {
+                continue;
+            }
+
             try
             {
                 Drop(prefix);
