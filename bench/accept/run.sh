@@ -79,10 +79,16 @@ ticket_type=$(curl -sf -X POST "http://127.0.0.1:$port/api/events" -H "Authoriza
 
 dotnet artifacts/bin/BoxOffice.Bench/release/BoxOffice.Bench.dll tokens --key "$key" --count 400000 --out "$work/tokens.txt" >/dev/null
 
+if [ -z "${BENCH_DISTRIBUTED:-}" ]; then
+  echo 0 >"$work/peak_rss_kb"
+  ( peak=0; while kill -0 $host_pid 2>/dev/null; do rss=$(awk '/VmRSS/{print $2}' /proc/$host_pid/status 2>/dev/null || echo 0); [ "${rss:-0}" -gt "$peak" ] && peak=$rss && echo "$peak" >"$work/peak_rss_kb.tmp" && mv "$work/peak_rss_kb.tmp" "$work/peak_rss_kb"; sleep 0.2; done ) &
+  sampler=$!
+fi
+TOKENS="$work/tokens.txt" TICKET_TYPE="$ticket_type" wrk -t2 -c"$connections" -d"$duration" --latency -s bench/accept/reserve.lua "http://127.0.0.1:$port"
+
+left=$(curl -sf "http://127.0.0.1:$port/api/events" | python3 -c "import sys,json;print([t for e in json.load(sys.stdin) for t in e['ticketTypes'] if t['id']=='$ticket_type'][0]['available'])")
+echo "tickets left of 1,000,000: $left"
 if [ -n "${BENCH_DISTRIBUTED:-}" ]; then
-  TOKENS="$work/tokens.txt" TICKET_TYPE="$ticket_type" wrk -t2 -c"$connections" -d"$duration" --latency -s bench/accept/reserve.lua "http://127.0.0.1:$port"
-  left=$(curl -sf "http://127.0.0.1:$port/api/events" | python3 -c "import sys,json;print([t for e in json.load(sys.stdin) for t in e['ticketTypes'] if t['id']=='$ticket_type'][0]['available'])")
-  echo "tickets left of 1,000,000: $left"
   # Every process's resident memory, summed (the deployment's pids, kept by distributed-up.sh).
   total=0
   for f in .distributed/pids/*.pid; do
@@ -90,21 +96,13 @@ if [ -n "${BENCH_DISTRIBUTED:-}" ]; then
     total=$((total + ${rss:-0}))
   done
   echo "RSS of the deployment's processes at the end, summed: $((total / 1024)) MB"
-  problems=$(cat .distributed/logs/*.log 2>/dev/null | grep -cE '^(warn|fail|crit):' || true)
-  echo "log lines at Warning or above in .distributed/logs: $problems"
-  exit 0
+  logs=(.distributed/logs/*.log)
+else
+  # Written by rename, so never read half-written.
+  echo "peak RSS of the host: $(( $(cat "$work/peak_rss_kb") / 1024 )) MB"
+  logs=("$work/host.log")
 fi
-
-echo 0 >"$work/peak_rss_kb"
-( peak=0; while kill -0 $host_pid 2>/dev/null; do rss=$(awk '/VmRSS/{print $2}' /proc/$host_pid/status 2>/dev/null || echo 0); [ "${rss:-0}" -gt "$peak" ] && peak=$rss && echo "$peak" >"$work/peak_rss_kb.tmp" && mv "$work/peak_rss_kb.tmp" "$work/peak_rss_kb"; sleep 0.2; done ) &
-sampler=$!
-TOKENS="$work/tokens.txt" TICKET_TYPE="$ticket_type" wrk -t2 -c"$connections" -d"$duration" --latency -s bench/accept/reserve.lua "http://127.0.0.1:$port"
-
-sold=$(curl -sf "http://127.0.0.1:$port/api/events" | python3 -c "import sys,json;print([t for e in json.load(sys.stdin) for t in e['ticketTypes'] if t['id']=='$ticket_type'][0]['available'])")
-echo "tickets left of 1,000,000: $sold"
-# Written by rename, so never read half-written.
-echo "peak RSS of the host: $(( $(cat "$work/peak_rss_kb") / 1024 )) MB"
-# Anything the host logged at Warning or above (a refused request's reason, a failed batch).
-problems=$(grep -cE '^(warn|fail|crit):' "$work/host.log" || true)
-echo "host log lines at Warning or above: $problems"
-[ "$problems" -eq 0 ] || grep -E -A3 '^(warn|fail|crit):' "$work/host.log" | grep -v '^ *at \|Generated\|^--' | head -24
+# Anything logged at Warning or above (a refused request's reason, a failed batch).
+problems=$(cat "${logs[@]}" 2>/dev/null | grep -cE '^(warn|fail|crit):' || true)
+echo "log lines at Warning or above: $problems"
+[ "$problems" -eq 0 ] || cat "${logs[@]}" | grep -E -A3 '^(warn|fail|crit):' | grep -v '^ *at \|Generated\|^--' | head -24
