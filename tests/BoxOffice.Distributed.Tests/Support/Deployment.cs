@@ -154,6 +154,14 @@ public sealed class Deployment : IAsyncDisposable
         return client;
     }
 
+    /// <summary>
+    /// The same buyer (their token) talking to one instance directly, past the gateway: for a test
+    /// that must know which instance took a request. The gateway leaves an instance out for a second
+    /// whenever one probe fails, which on a loaded machine can be the whole burst.
+    /// </summary>
+    public static HttpClient Direct(HttpClient buyer, ServiceProcess instance) =>
+        new() { BaseAddress = instance.Url, Timeout = buyer.Timeout, DefaultRequestHeaders = { Authorization = buyer.DefaultRequestHeaders.Authorization } };
+
     /// <summary>Registers a buyer through the gateway and returns a client logged in as them.</summary>
     public async Task<HttpClient> BuyerAsync(string birthDate = "1990-05-17")
     {
