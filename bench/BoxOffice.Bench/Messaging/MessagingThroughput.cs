@@ -127,14 +127,15 @@ internal sealed class ProjectHeld : IEventHandler<TicketsHeld>
 {
     public async ValueTask HandleAsync(TicketsHeld @event, ConsumeContext context, CancellationToken cancellationToken)
     {
-        await context.Command("INSERT INTO held (reservation_id, amount) VALUES (@id, @amount)")
-            .With("@id", @event.ReservationId.ToString()).With("@amount", @event.Amount)
-            .ExecuteNonQueryAsync(cancellationToken);
-        await context.Command("""
+        // A projection: writes only, so a consumer's batch sends them together (one round trip on PostgreSQL).
+        var batch = context.Transaction.Batch();
+        batch.Add("INSERT INTO held (reservation_id, amount) VALUES (@id, @amount)")
+            .With("@id", @event.ReservationId.ToString()).With("@amount", @event.Amount);
+        batch.Add("""
                 INSERT INTO totals (consumer, count, amount) VALUES (@consumer, 1, @amount)
                 ON CONFLICT (consumer) DO UPDATE SET count = totals.count + 1, amount = totals.amount + excluded.amount
                 """)
-            .With("@consumer", context.Consumer).With("@amount", @event.Amount)
-            .ExecuteNonQueryAsync(cancellationToken);
+            .With("@consumer", context.Consumer).With("@amount", @event.Amount);
+        await batch.WriteAsync(cancellationToken);
     }
 }

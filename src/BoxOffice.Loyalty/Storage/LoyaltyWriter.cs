@@ -63,7 +63,7 @@ internal sealed class LoyaltyWriter : IChangeWriter<LoyaltyChange>
             case LoyaltyChange.RefundSeen s:
                 var batch = transaction.Batch();
                 batch.Add(InsertRefund).With("@reservation", s.ReservationId.ToString("D"));
-                await batch.ExecuteAsync(cancellationToken);
+                await batch.WriteAsync(cancellationToken);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(change), change, "Unknown loyalty change.");
@@ -79,6 +79,6 @@ internal sealed class LoyaltyWriter : IChangeWriter<LoyaltyChange>
             .With("@user", user).With("@reservation", reservationId.ToString("D")).With("@kind", kind)
             .With("@points", points).With("@reason", reason).With("@at", at.ToUnixTimeMilliseconds());
         batch.Add(AddToBalance).With("@user", user).With("@points", points);
-        await batch.ExecuteAsync(ct);
+        await batch.WriteAsync(ct);
     }
 }

@@ -31,6 +31,9 @@ namespace BoxOffice.Messaging.Broker;
 /// </summary>
 internal sealed partial class BrokerConsumer
 {
+    /// <summary>What <see cref="TryApplyAsync"/> answers when a held write may be what failed.</summary>
+    private const int Unattributed = -2;
+
     private readonly ConsumerGroup _group;
     private readonly BrokerConnections _broker;
     private readonly MessagingOptions _options;
@@ -252,7 +255,14 @@ internal sealed partial class BrokerConsumer
         var items = deliveries.Select(Read).ToList();
         while (items.Count > 0)
         {
-            var (failedAt, failure) = await TryApplyAsync(items, ct);
+            var (failedAt, failure) = await TryApplyAsync(items, gather: true, ct);
+            if (failedAt == Unattributed)
+            {
+                // A write held back from an earlier handler may be what failed (it fails where it is
+                // sent: a later read, the commit): apply again with each handler's writes sent at once.
+                (failedAt, failure) = await TryApplyAsync(items, gather: false, ct);
+            }
+
             if (failure is null)
             {
                 await AckAsync(channel, items, ct);
@@ -263,7 +273,7 @@ internal sealed partial class BrokerConsumer
             if (failedAt > 0)
             {
                 var before = items.GetRange(0, failedAt);
-                var (_, again) = await TryApplyAsync(before, ct);
+                var (_, again) = await TryApplyAsync(before, gather: false, ct);
                 if (again is not null)
                 {
                     // Not deterministic: start over with what is left.
@@ -290,11 +300,19 @@ internal sealed partial class BrokerConsumer
         return new Item(delivery, _group.Upcasters.Apply(stored), traceParent);
     }
 
-    /// <summary>Applies the items in one transaction with their inbox rows.</summary>
-    /// <returns>The index of the item whose handler threw and the error, or (-1, null) when committed.</returns>
-    private async Task<(int FailedAt, Exception? Failure)> TryApplyAsync(List<Item> items, CancellationToken ct)
+    /// <summary>
+    /// Applies the items in one transaction with their inbox rows. With <paramref name="gather"/>, the
+    /// handlers' writes that need no answer are held and sent with the next read or the commit (one
+    /// round trip for many; PostgreSQL only).
+    /// </summary>
+    /// <returns>
+    /// The index of the item whose handler threw and the error; <see cref="Unattributed"/> when a held
+    /// write may be what failed; (-1, null) when committed.
+    /// </returns>
+    private async Task<(int FailedAt, Exception? Failure)> TryApplyAsync(List<Item> items, bool gather, CancellationToken ct)
     {
         var failedAt = -1;
+        var held = false;
         await _group.Gate.WaitAsync(ct);
         try
         {
@@ -309,6 +327,7 @@ internal sealed partial class BrokerConsumer
             }
 
             var added = inbox.Count == 0 ? [] : await inbox.ExecuteAsync(ct);
+            tx.GathersWrites = gather;
             var applied = 0;
             for (int i = 0, row = 0; i < items.Count; i++)
             {
@@ -318,6 +337,7 @@ internal sealed partial class BrokerConsumer
                 }
 
                 failedAt = i;
+                held = tx.HoldsWrites;
                 using (BrokerTelemetry.StartConsume(_group.Name, stored, items[i].TraceParent))
                 {
                     await _group.DispatchAsync(stored, tx, ct);
@@ -327,6 +347,7 @@ internal sealed partial class BrokerConsumer
             }
 
             failedAt = -1;
+            held = tx.HoldsWrites;
             if (_hooks?.BeforeCommit is { } beforeCommit)
             {
                 await beforeCommit(_group.Name, ct);
@@ -335,6 +356,10 @@ internal sealed partial class BrokerConsumer
             await tx.CommitAsync(ct);
             Interlocked.Add(ref _applied, applied);
             return (-1, null);
+        }
+        catch (Exception ex) when (held && !ct.IsCancellationRequested)
+        {
+            return (Unattributed, ex);
         }
         catch (Exception ex) when (failedAt >= 0 && !ct.IsCancellationRequested)
         {
@@ -371,7 +396,7 @@ internal sealed partial class BrokerConsumer
         {
             await Task.Delay(_options.BackoffBefore(attempts + 1), _time, ct);
             attempts++;
-            var (_, again) = await TryApplyAsync([poison], ct);
+            var (_, again) = await TryApplyAsync([poison], gather: false, ct);
             if (again is null)
             {
                 await AckAsync(channel, [poison], ct);

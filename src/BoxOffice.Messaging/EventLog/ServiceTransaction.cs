@@ -20,6 +20,7 @@ public sealed class ServiceTransaction : IAsyncDisposable
     private List<EventEnvelope>? _pending;
     private List<string?>? _traceParents;
     private List<Action>? _onCommitted;
+    private readonly GatheredWrites _gathered = new();
     private bool _finished;
     private bool _released;
     private bool _transactionReleased;
@@ -47,12 +48,39 @@ public sealed class ServiceTransaction : IAsyncDisposable
     public DbTransaction Transaction => _transaction;
 
     /// <summary>
+    /// Whether <see cref="StatementBatch.WriteAsync"/> holds writes back for the next round trip
+    /// (PostgreSQL only; on SQLite a statement costs no round trip). Set by a consumer for the
+    /// batch it applies.
+    /// </summary>
+    internal bool GathersWrites
+    {
+        get => _gathered.Enabled;
+        set => _gathered.Enabled = value && _database.Dialect.Provider == StorageProvider.Postgres;
+    }
+
+    /// <summary>Whether writes are held, not yet sent (see <see cref="GathersWrites"/>).</summary>
+    internal bool HoldsWrites => _gathered.Count > 0;
+
+    /// <summary>
     /// A command in this transaction, empty of parameters. Commands are cached by their SQL text so
-    /// a statement run for every event in a batch is prepared once.
+    /// a statement run for every event in a batch is prepared once. While the transaction gathers
+    /// writes, the command sends the held writes first, in its own round trip, so it reads them.
     /// </summary>
     public DbCommand Command(string sql)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
+        if (!_gathered.Enabled)
+        {
+            return CachedCommand(sql);
+        }
+
+        var command = _database.Dialect.CommandAfter(_gathered, _connection, sql);
+        command.Transaction = _transaction;
+        return command;
+    }
+
+    private DbCommand CachedCommand(string sql)
+    {
         var command = _database.CachedCommand(sql);
         command.Parameters.Clear();
         command.Transaction = _transaction;
@@ -69,7 +97,21 @@ public sealed class ServiceTransaction : IAsyncDisposable
     internal async Task<int[]> ExecuteBatchAsync(IReadOnlyList<StatementBatch.Statement> statements, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
-        return await _database.Dialect.ExecuteBatchAsync(_connection, _transaction, statements, Command, ct);
+        if (_gathered.Count == 0)
+        {
+            return await _database.Dialect.ExecuteBatchAsync(_connection, _transaction, statements, CachedCommand, ct);
+        }
+
+        // The held writes go first, in the same round trip.
+        var held = _gathered.Take();
+        var affected = await _database.Dialect.ExecuteBatchAsync(_connection, _transaction, [.. held, .. statements], CachedCommand, ct);
+        return affected[held.Count..];
+    }
+
+    internal void Gather(IReadOnlyList<StatementBatch.Statement> statements)
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        _gathered.Add(statements);
     }
 
     /// <summary>
@@ -152,6 +194,11 @@ public sealed class ServiceTransaction : IAsyncDisposable
         if (appended)
         {
             await EventLogWriter.AppendAsync(this, _pending!, _traceParents!, ct);
+        }
+
+        if (_gathered.Count > 0)
+        {
+            await ExecuteBatchAsync([], ct);
         }
 
         await _transaction.CommitAsync(ct);

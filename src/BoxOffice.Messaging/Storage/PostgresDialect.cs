@@ -147,13 +147,7 @@ internal sealed partial class PostgresDialect : StorageDialect
         await using var batch = new NpgsqlBatch((NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         foreach (var statement in statements)
         {
-            var command = new NpgsqlBatchCommand(statement.Sql);
-            foreach (var (name, value) in statement.Parameters)
-            {
-                command.Parameters.Add(new NpgsqlParameter(name, value ?? DBNull.Value));
-            }
-
-            batch.BatchCommands.Add(command);
+            batch.BatchCommands.Add(ToBatchCommand(statement));
         }
 
         await batch.ExecuteNonQueryAsync(ct);
@@ -165,6 +159,20 @@ internal sealed partial class PostgresDialect : StorageDialect
 
         return affected;
     }
+
+    internal static NpgsqlBatchCommand ToBatchCommand(StatementBatch.Statement statement)
+    {
+        var command = new NpgsqlBatchCommand(statement.Sql);
+        foreach (var (name, value) in statement.Parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter(name, value ?? DBNull.Value));
+        }
+
+        return command;
+    }
+
+    public override DbCommand CommandAfter(GatheredWrites gathered, DbConnection writer, string sql) =>
+        new CommandAfterGatheredWrites(gathered, sql, (NpgsqlConnection)writer);
 
     public override string MigrationSql(Migration migration) => migration.PostgresSql ?? migration.Sql;
 

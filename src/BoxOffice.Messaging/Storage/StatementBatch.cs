@@ -35,6 +35,25 @@ public sealed class StatementBatch
         return affected;
     }
 
+    /// <summary>
+    /// Writes every statement in order and empties the batch, for writes whose row counts are not
+    /// needed. In a transaction that gathers writes (a consumer applying a batch of deliveries on
+    /// PostgreSQL) they are held and sent in the transaction's next round trip: the next read, batch
+    /// or the commit. A statement that fails then fails there, and the consumer applies the batch
+    /// again with every write sent at once to find the event at fault.
+    /// </summary>
+    public Task WriteAsync(CancellationToken ct = default)
+    {
+        if (_transaction.GathersWrites)
+        {
+            _transaction.Gather(_statements);
+            _statements.Clear();
+            return Task.CompletedTask;
+        }
+
+        return ExecuteAsync(ct);
+    }
+
     /// <summary>One statement of a batch and its parameters.</summary>
     public sealed class Statement
     {

@@ -33,6 +33,13 @@ internal abstract class StorageDialect : IAsyncDisposable
     public abstract Task<int[]> ExecuteBatchAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyList<StatementBatch.Statement> statements, Func<string, DbCommand> cached, CancellationToken ct);
 
+    /// <summary>
+    /// A command on <paramref name="writer"/> that first sends the writes <paramref name="gathered"/>
+    /// holds when it runs, so it sees them; only stores that gather writes are asked.
+    /// </summary>
+    public virtual DbCommand CommandAfter(GatheredWrites gathered, DbConnection writer, string sql) =>
+        throw new NotSupportedException($"{Provider} does not gather writes.");
+
     /// <summary>A migration's text for this store.</summary>
     public abstract string MigrationSql(Migration migration);
 

@@ -80,6 +80,6 @@ internal sealed class RecommendationsWriter : IChangeWriter<RecommendationsChang
                 throw new ArgumentOutOfRangeException(nameof(change), change, "Unknown recommendations change.");
         }
 
-        await batch.ExecuteAsync(cancellationToken);
+        await batch.WriteAsync(cancellationToken);
     }
 }
