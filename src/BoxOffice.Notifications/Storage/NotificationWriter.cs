@@ -106,25 +106,27 @@ internal sealed class NotificationWriter(NotificationBroadcaster broadcaster, Ma
     public async Task WriteAsync(ServiceTransaction transaction, NotificationChange change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
+        // Rows whose counts nothing needs: held while a consumer applies a batch (see StatementBatch.WriteAsync).
+        var batch = transaction.Batch();
         switch (change)
         {
             case NotificationChange.RecipientKept r:
-                await transaction.Command(UpsertRecipient)
-                    .With("@user", r.UserId.ToString("D")).With("@email", r.Email).With("@name", r.DisplayName).With("@now", r.At.ToUnixTimeMilliseconds())
-                    .ExecuteNonQueryAsync(cancellationToken);
+                batch.Add(UpsertRecipient)
+                    .With("@user", r.UserId.ToString("D")).With("@email", r.Email).With("@name", r.DisplayName).With("@now", r.At.ToUnixTimeMilliseconds());
+                await batch.WriteAsync(cancellationToken);
                 // Mails parked for want of this address become sendable.
                 transaction.OnCommitted(mail.Wake);
                 break;
             case NotificationChange.EventDetailsKept e:
-                await transaction.Command(UpsertEvent)
+                batch.Add(UpsertEvent)
                     .With("@id", e.EventId.ToString("D")).With("@name", e.Details.Name).With("@venue", e.Details.Venue).With("@city", e.Details.City)
-                    .With("@starts", EventDetails.FormatStart(e.Details.StartsAt)).With("@now", e.At.ToUnixTimeMilliseconds())
-                    .ExecuteNonQueryAsync(cancellationToken);
+                    .With("@starts", EventDetails.FormatStart(e.Details.StartsAt)).With("@now", e.At.ToUnixTimeMilliseconds());
+                await batch.WriteAsync(cancellationToken);
                 break;
             case NotificationChange.ReservationKept r:
-                await transaction.Command(InsertReservation)
-                    .With("@id", r.ReservationId.ToString("D")).With("@event", r.EventId.ToString("D")).With("@quantity", r.Quantity)
-                    .ExecuteNonQueryAsync(cancellationToken);
+                batch.Add(InsertReservation)
+                    .With("@id", r.ReservationId.ToString("D")).With("@event", r.EventId.ToString("D")).With("@quantity", r.Quantity);
+                await batch.WriteAsync(cancellationToken);
                 break;
             case NotificationChange.Told told:
                 await TellAsync(transaction, told, cancellationToken);
@@ -173,10 +175,11 @@ internal sealed class NotificationWriter(NotificationBroadcaster broadcaster, Ma
         var entry = new FeedEntry(
             Convert.ToInt64(id, CultureInfo.InvariantCulture), notification.Kind, notification.Text, notification.ReservationId,
             DateTimeOffset.FromUnixTimeMilliseconds(now));
-        await transaction.Command(InsertMail)
+        var mailRow = transaction.Batch();
+        mailRow.Add(InsertMail)
             .With("@id", entry.Id).With("@user", user).With("@subject", notification.Subject).With("@kind", notification.Kind)
-            .With("@event", notification.EventId?.ToString("D")).With("@payload", told.Payload).With("@now", now)
-            .ExecuteNonQueryAsync(ct);
+            .With("@event", notification.EventId?.ToString("D")).With("@payload", told.Payload).With("@now", now);
+        await mailRow.WriteAsync(ct);
 
         // Runs under the consumer's gate, after the commit, in commit order: live streams see
         // entries in id order. Neither call throws or blocks.

@@ -13,6 +13,8 @@ public sealed class TwoTicketsInstancesAcceptingAtOnce(SharedDeployment shared)
         const int capacity = 40;
         var (eventId, type) = await deployment.CreateEventAsync(capacity: capacity, maxPerOrder: 2);
         var buyers = await deployment.BuyersAsync(40);
+        // Both must be taking deliveries for the payment outcomes to be shared between them.
+        await deployment.UntilConsumingAsync("tickets");
         try
         {
             // 40 buyers × 2 tickets = twice the stock, all at once, half to each Tickets instance. Sent

@@ -143,6 +143,26 @@ public sealed class Deployment : IAsyncDisposable
             status => status == System.Net.HttpStatusCode.OK, "the gateway routes to every service", TimeSpan.FromSeconds(30));
     }
 
+    /// <summary>
+    /// Waits until every running instance of <paramref name="service"/> consumes its queue (each of its
+    /// consumers Running, asked of the instance itself): after a broker restart in an earlier test a
+    /// consumer comes back only when its backoff ends, and until then its instance takes no deliveries.
+    /// </summary>
+    public async Task UntilConsumingAsync(string service)
+    {
+        using var organizer = await OrganizerAsync();
+        foreach (var instance in _processes.Where(p => p.Name.StartsWith(service + "-", StringComparison.Ordinal) && p.IsRunning))
+        {
+            using var direct = Direct(organizer, instance);
+            await Eventually.HoldsAsync(
+                async () => (await direct.GetFromJsonAsync<JsonArray>("/api/admin/messaging/subscriptions", TestContext.Current.CancellationToken))!,
+                // The relay's line is left out: one instance publishes the log, the other stands by.
+                subscriptions => subscriptions.Where(s => s!["consumer"]!.ToString() != "relay").ToList() is { Count: > 0 } consumers
+                    && consumers.All(s => s!["state"]!.ToString() == "Running"),
+                $"{instance.Name} consumes its queue", TimeSpan.FromSeconds(60));
+        }
+    }
+
     public HttpClient Client(string? token = null)
     {
         var client = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(30) };
