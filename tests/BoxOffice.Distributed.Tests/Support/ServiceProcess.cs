@@ -91,8 +91,11 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         _process = process;
 
-        using var client = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(5) };
+        // Longer than the service's own health checks may take (10 s each), so a slow check still
+        // answers; what the last probe got is kept for the message when it never gets ready.
+        using var client = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(15) };
         var deadline = DateTime.UtcNow.AddSeconds(120);
+        var last = "no answer yet";
         while (true)
         {
             if (process.HasExited)
@@ -107,19 +110,23 @@ public sealed class ServiceProcess : IAsyncDisposable
                 {
                     return;
                 }
+
+                last = $"{(int)ready.StatusCode} {await ready.Content.ReadAsStringAsync(ct)}";
             }
-            catch (HttpRequestException)
+            catch (HttpRequestException ex)
             {
                 // Not listening yet.
+                last = ex.Message;
             }
             catch (TaskCanceledException) when (!ct.IsCancellationRequested)
             {
                 // A slow answer while it starts.
+                last = $"no answer within {client.Timeout.TotalSeconds:0} s";
             }
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"{Name} was not ready within 120 s:{Environment.NewLine}{Output}");
+                throw new TimeoutException($"{Name} was not ready within 120 s; its {_readiness} last said: {last}{Environment.NewLine}{Output}");
             }
 
             await Task.Delay(100, ct);
