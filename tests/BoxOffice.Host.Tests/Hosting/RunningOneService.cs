@@ -173,6 +173,53 @@ public sealed class RunningOneService
         return "";
     }
 
+    [Fact]
+    public async Task A_broker_that_takes_the_connection_and_says_nothing_leaves_the_service_degraded_within_a_probes_patience()
+    {
+        // Accepts the socket and never speaks AMQP: what a busy or restarting RabbitMQ looked like in CI,
+        // where the check then took 15 s and every prober (the gateway waits 5 s) took ready services for gone.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var held = new System.Collections.Concurrent.ConcurrentBag<TcpClient>();
+        var accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    held.Add(await silent.AcceptTcpClientAsync(TestContext.Current.CancellationToken));
+                }
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                // Stopped at the end of the test.
+            }
+        }, TestContext.Current.CancellationToken);
+        try
+        {
+            var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+            await using var accounts = await Service.StartAsync("accounts", $"amqp://nobody:never-used@127.0.0.1:{port}/");
+            using var client = accounts.Client();
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative), TestContext.Current.CancellationToken);
+            clock.Stop();
+            ready.StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await ready.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldBe("Degraded");
+            clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5), "the gateway's probe gives up after 5 s");
+            held.ShouldNotBeEmpty("the check did reach the silent broker");
+        }
+        finally
+        {
+            silent.Stop();
+            await accepting;
+            foreach (var connection in held)
+            {
+                connection.Dispose();
+            }
+        }
+    }
+
     private static int ClosedPort()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
