@@ -34,6 +34,9 @@ internal sealed partial class BrokerConsumer
     /// <summary>What <see cref="TryApplyAsync"/> answers when a held write may be what failed.</summary>
     private const int Unattributed = -2;
 
+    /// <summary>How long asking for a replay may wait for the broker's confirm: milliseconds when it is well.</summary>
+    private static readonly TimeSpan ReplayRequestPatience = TimeSpan.FromSeconds(30);
+
     private readonly ConsumerGroup _group;
     private readonly BrokerConnections _broker;
     private readonly MessagingOptions _options;
@@ -179,25 +182,30 @@ internal sealed partial class BrokerConsumer
     /// </summary>
     private async Task StartFromHistoryAsync(CancellationToken ct)
     {
-        foreach (var source in _group.Definition.Sources)
+        var cursors = await LoadLocalCursorsAsync(ct);
+        foreach (var source in _group.Definition.Sources.Where(s => !cursors.ContainsKey(s)))
         {
+            if (_group.Definition.Start == StartPosition.Beginning)
+            {
+                // Asked outside any transaction: a broker that stalls must never hold the database's write
+                // lock, which every writer of every instance of this service waits for. Two instances
+                // starting at once both ask, and a crash before the cursor below is saved asks again on
+                // the next start: the inbox drops the second copy of each event.
+                using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                bounded.CancelAfter(ReplayRequestPatience);
+                await RequestReplayAsync([source], afterSequence: 0, fromTime: null, bounded.Token);
+            }
+
             await _group.Gate.WaitAsync(ct);
             try
             {
                 await using var tx = await _group.Database.BeginAsync(ct);
-                if (await ConsumerStore.LoadCursorAsync(tx, _group.Name, source, ct) is not null)
+                if (await ConsumerStore.LoadCursorAsync(tx, _group.Name, source, ct) is null)
                 {
-                    continue;
+                    await ConsumerStore.SaveCursorAsync(tx, _group.Name, source, 0, ct);
+                    await tx.CommitAsync(ct);
+                    LogFirstStart(_group.Name, source, _group.Definition.Start);
                 }
-
-                if (_group.Definition.Start == StartPosition.Beginning)
-                {
-                    await RequestReplayAsync([source], afterSequence: 0, fromTime: null, ct);
-                }
-
-                await ConsumerStore.SaveCursorAsync(tx, _group.Name, source, 0, ct);
-                await tx.CommitAsync(ct);
-                LogFirstStart(_group.Name, source, _group.Definition.Start);
             }
             finally
             {
@@ -519,7 +527,7 @@ internal sealed partial class BrokerConsumer
                 }
 
                 using var confirm = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                confirm.CancelAfter(TimeSpan.FromSeconds(30));
+                confirm.CancelAfter(ReplayRequestPatience);
                 switch (from)
                 {
                     case ReplayFrom.SequencePoint point:

@@ -41,7 +41,7 @@ public sealed class TwoTicketsInstancesAcceptingAtOnce(SharedDeployment shared)
             }
 
             accepted.Count.ShouldBe(capacity / 2, "exactly the stock is held, never more");
-            var finals = await Task.WhenAll(accepted.Select(a => a.Buyer.FinalAsync(a.Id)));
+            var finals = await Task.WhenAll(accepted.Select(a => a.Buyer.FinalAsync(a.Id, deployment: deployment)));
             finals.ShouldAllBe(r => r.Status() == "Acquired");
             foreach (var (_, id) in accepted)
             {

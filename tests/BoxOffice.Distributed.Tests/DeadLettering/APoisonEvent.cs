@@ -25,7 +25,7 @@ public sealed class APoisonEvent(SharedDeployment shared)
             var id = await buyer.ReserveAcceptedAsync(type, 2);
 
             // The purchase completes and the buyer is told: only loyalty is stuck on it.
-            await buyer.UntilAsync(id, r => r.Status() == "Acquired", "the reservation is acquired");
+            await buyer.UntilAsync(id, r => r.Status() == "Acquired", "the reservation is acquired", deployment: deployment);
             await Eventually.HoldsAsync(() => deployment.CountAsync("notifications", $"SELECT COUNT(*) FROM feed WHERE reservation_id = '{id}'"),
                 c => c == 1, "notifications flows past loyalty's failure", TimeSpan.FromSeconds(60));
             using var organizer = await deployment.OrganizerAsync();

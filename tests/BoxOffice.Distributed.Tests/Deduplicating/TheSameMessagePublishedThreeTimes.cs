@@ -25,7 +25,7 @@ public sealed class TheSameMessagePublishedThreeTimes(SharedDeployment shared)
         }
 
         var id = await buyer.ReserveAcceptedAsync(type, 2);
-        var acquired = await buyer.UntilAsync(id, r => r.Status() == "Acquired", "the reservation is acquired");
+        var acquired = await buyer.UntilAsync(id, r => r.Status() == "Acquired", "the reservation is acquired", deployment: deployment);
         var points = await PointsAsync(buyer, p => p > 0);
 
         // The three events of this purchase as the relays published them, taken off the tap first (the
@@ -52,7 +52,7 @@ public sealed class TheSameMessagePublishedThreeTimes(SharedDeployment shared)
         // A later purchase through the same queues: once it is through, the copies before it were delivered.
         using var later = await deployment.BuyerAsync();
         var marker = await later.ReserveAcceptedAsync(type, 1);
-        await later.UntilAsync(marker, r => r.Status() == "Acquired", "a later purchase is acquired");
+        await later.UntilAsync(marker, r => r.Status() == "Acquired", "a later purchase is acquired", deployment: deployment);
         await PointsAsync(later, p => p > 0);
 
         (await deployment.LedgerAsync(id)).Count.ShouldBe(1, "charged once");

@@ -17,7 +17,7 @@ public sealed class BuyingThroughTheGateway(SharedDeployment shared)
         using var buyer = await deployment.BuyerAsync();
 
         var id = await buyer.ReserveAcceptedAsync(type, 2);
-        var acquired = await buyer.UntilAsync(id, r => r.Status() == "Acquired", "the reservation is acquired");
+        var acquired = await buyer.UntilAsync(id, r => r.Status() == "Acquired", "the reservation is acquired", deployment: deployment);
 
         acquired["tickets"]!.AsArray().Count.ShouldBe(2);
         (await deployment.LedgerAsync(id)).Count.ShouldBe(1);
@@ -41,14 +41,14 @@ public sealed class BuyingThroughTheGateway(SharedDeployment shared)
         using var buyer = await deployment.BuyerAsync();
 
         var id = await buyer.ReserveAcceptedAsync(type, 1, "tok_threeDSecureRequired");
-        var waiting = await buyer.UntilAsync(id, r => r.PaymentStatus() == "RequiresAction", "the payment asks for the challenge");
+        var waiting = await buyer.UntilAsync(id, r => r.PaymentStatus() == "RequiresAction", "the payment asks for the challenge", deployment: deployment);
         waiting.Status().ShouldBe("Pending");
         using var browser = new HttpClient();
         var right = await browser.PostAsync(new Uri(waiting["challengeUrl"]!.GetValue<string>()),
             new FormUrlEncodedContent([new("code", "123456")]), TestContext.Current.CancellationToken);
         right.StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        var acquired = await buyer.UntilAsync(id, r => r.Status() == "Acquired", "the reservation is acquired after the challenge");
+        var acquired = await buyer.UntilAsync(id, r => r.Status() == "Acquired", "the reservation is acquired after the challenge", deployment: deployment);
         acquired["tickets"]!.AsArray().Count.ShouldBe(1);
         (await deployment.LedgerAsync(id)).Count.ShouldBe(1);
     }
@@ -61,7 +61,7 @@ public sealed class BuyingThroughTheGateway(SharedDeployment shared)
         using var buyer = await deployment.BuyerAsync();
 
         var id = await buyer.ReserveAcceptedAsync(type, 2, "tok_chargeDeclined");
-        var released = await buyer.UntilAsync(id, r => r.Status() == "Released", "the reservation is released");
+        var released = await buyer.UntilAsync(id, r => r.Status() == "Released", "the reservation is released", deployment: deployment);
 
         released.PaymentStatus().ShouldBe("Failed");
         released["failureReason"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();

@@ -17,7 +17,7 @@ public sealed class AConsumerAddedLater
         foreach (var buyer in buyers)
         {
             var id = await buyer.ReserveAcceptedAsync(type, 2);
-            await buyer.UntilAsync(id, r => r.Status() == "Acquired", "the reservation is acquired");
+            await buyer.UntilAsync(id, r => r.Status() == "Acquired", "the reservation is acquired", deployment: deployment);
             ids.Add(id);
         }
 

@@ -99,6 +99,39 @@ public sealed class Deployment : IAsyncDisposable
     /// <summary>Every process's output, for a failure message.</summary>
     public string Output => string.Join(Environment.NewLine, _processes.Select(p => p.Output));
 
+    /// <summary>
+    /// What a failed wait should say beyond its own message: each consumer's state and lag as its
+    /// instance reports it, and each process's last warnings and errors.
+    /// </summary>
+    public async Task<string> DiagnoseAsync()
+    {
+        var text = new System.Text.StringBuilder();
+        using var organizer = await OrganizerAsync();
+        foreach (var process in _processes)
+        {
+            text.AppendLine().Append("== ").Append(process.Name).Append(process.IsRunning ? string.Empty : " (not running)");
+            if (process.IsRunning && Consumers.Any(c => process.Name.StartsWith(c + "-", StringComparison.Ordinal)))
+            {
+                try
+                {
+                    using var direct = Direct(organizer, process);
+                    text.Append(": ").Append(await direct.GetStringAsync(new Uri("/api/admin/messaging/subscriptions", UriKind.Relative), TestContext.Current.CancellationToken));
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    text.Append(": subscriptions not answered (").Append(ex.Message).Append(')');
+                }
+            }
+
+            foreach (var problem in process.Problems(6))
+            {
+                text.AppendLine().Append("   ").Append(problem);
+            }
+        }
+
+        return text.ToString();
+    }
+
     public static async Task<Deployment> StartAsync(DeploymentShape? shape = null)
     {
         DistributedServers.Require();
@@ -316,6 +349,12 @@ public sealed class Deployment : IAsyncDisposable
         await Simulator.StartAsync(ct);
         await Task.WhenAll(services.Select(s => s.StartAsync(ct)));
         await _gateway.StartAsync(ct);
+        // Ready (its health checks pass) is not yet consuming: a consumer first declares its queue and
+        // asks for its history. Tests start once every consumer of every instance runs.
+        foreach (var consumer in Consumers)
+        {
+            await UntilConsumingAsync(consumer);
+        }
     }
 
     private ServiceProcess Create(string service, int instance)

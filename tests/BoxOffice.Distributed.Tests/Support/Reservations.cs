@@ -24,8 +24,12 @@ public static class Reservations
         return await Deployment.Json(response);
     }
 
-    /// <summary>Polls the reservation until the condition holds, or fails after the deadline.</summary>
-    public static async Task<JsonNode> UntilAsync(this HttpClient buyer, Guid id, Func<JsonNode, bool> condition, string what, int seconds = 60)
+    /// <summary>
+    /// Polls the reservation until the condition holds, or fails after the deadline, saying what the
+    /// <paramref name="deployment"/>'s processes reported when one is given.
+    /// </summary>
+    public static async Task<JsonNode> UntilAsync(
+        this HttpClient buyer, Guid id, Func<JsonNode, bool> condition, string what, int seconds = 60, Deployment? deployment = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
@@ -38,15 +42,16 @@ public static class Reservations
 
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"Timed out waiting until {what}; last seen: {reservation.ToJsonString()}");
+                var diagnosis = deployment is null ? string.Empty : await deployment.DiagnoseAsync();
+                Assert.Fail($"Timed out waiting until {what}; last seen: {reservation.ToJsonString()}{diagnosis}");
             }
 
             await Task.Delay(50, TestContext.Current.CancellationToken);
         }
     }
 
-    public static Task<JsonNode> FinalAsync(this HttpClient buyer, Guid id, int seconds = 90) =>
-        buyer.UntilAsync(id, r => r.Status() != "Pending", $"reservation {id} is final", seconds);
+    public static Task<JsonNode> FinalAsync(this HttpClient buyer, Guid id, int seconds = 90, Deployment? deployment = null) =>
+        buyer.UntilAsync(id, r => r.Status() != "Pending", $"reservation {id} is final", seconds, deployment);
 
     public static string Status(this JsonNode reservation) => reservation["status"]!.GetValue<string>();
 

@@ -49,6 +49,45 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Its last <paramref name="count"/> log entries at warning level or above (the console logger's
+    /// <c>warn:</c>, <c>fail:</c> and <c>crit:</c> lines with the indented lines under them), for a
+    /// failure message that must stay readable.
+    /// </summary>
+    public IReadOnlyList<string> Problems(int count)
+    {
+        var entries = new List<string>();
+        StringBuilder? entry = null;
+        foreach (var line in Output.Split(Environment.NewLine))
+        {
+            if (line.StartsWith("warn:", StringComparison.Ordinal) || line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal))
+            {
+                Close();
+                entry = new StringBuilder(line);
+            }
+            else if (entry is not null && line.StartsWith(' '))
+            {
+                entry.Append(" | ").Append(line.Trim());
+            }
+            else
+            {
+                Close();
+            }
+        }
+
+        Close();
+        return entries.TakeLast(count).ToList();
+
+        void Close()
+        {
+            if (entry is not null)
+            {
+                entries.Add(entry.ToString());
+                entry = null;
+            }
+        }
+    }
+
     /// <summary>Sets an environment variable for the next start.</summary>
     public void SetEnvironment(string key, string value) => _environment[key] = value;
 

@@ -26,7 +26,7 @@ public sealed class KillingAPaymentsProcess(SharedDeployment shared)
             }
 
             await payments.StartAsync(TestContext.Current.CancellationToken);
-            var finals = await Task.WhenAll(reservations.Select(r => r.Buyer.FinalAsync(r.Id, seconds: 120)));
+            var finals = await Task.WhenAll(reservations.Select(r => r.Buyer.FinalAsync(r.Id, seconds: 120, deployment: deployment)));
 
             finals.ShouldAllBe(r => r.Status() == "Acquired", deployment.Output[^Math.Min(4000, deployment.Output.Length)..]);
             foreach (var (_, id) in reservations)

@@ -48,7 +48,7 @@ public sealed class RestartingRabbitMq(SharedDeployment shared)
                     }
                 }
 
-                var finals = await Task.WhenAll(reservations.Select(r => r.Buyer.FinalAsync(r.Id, seconds: 180)));
+                var finals = await Task.WhenAll(reservations.Select(r => r.Buyer.FinalAsync(r.Id, seconds: 180, deployment: deployment)));
                 finals.ShouldAllBe(r => r.Status() == "Acquired", deployment.Output[^Math.Min(4000, deployment.Output.Length)..]);
             }
 
