@@ -1,3 +1,4 @@
+using BoxOffice.Host.Invariants;
 using BoxOffice.Messaging.Hosting;
 using BoxOffice.Messaging.Operations;
 using BoxOffice.PaymentGateway;
@@ -63,6 +64,7 @@ public static class EmbeddedHost
         }
 
         app.MapMessagingAdmin();
+        app.MapCheckInvariants();
         app.MapBoxOfficeWeb();
 
         app.Lifetime.ApplicationStarted.Register(() =>
