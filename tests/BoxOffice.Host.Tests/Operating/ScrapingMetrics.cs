@@ -34,7 +34,7 @@ public sealed class ScrapingMetrics
         });
         await using var _ = host;
         using var anonymous = new HttpClient { BaseAddress = address };
-        using var organizer = await SignedInAsync(address, TestApp.OrganizerEmail, TestApp.OrganizerPassword);
+        using var organizer = await HostProcess.SignInAsync(address, TestApp.OrganizerEmail, TestApp.OrganizerPassword);
         var created = await organizer.PostAsJsonAsync("/api/events", new
         {
             name = "Metrics night", venue = "Test Hall", city = "Lisbon", category = "concert", performers = new[] { "The Testers" },
@@ -43,8 +43,8 @@ public sealed class ScrapingMetrics
         }, TestContext.Current.CancellationToken);
         created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         var type = (await TestApp.Json(created))["ticketTypes"]![0]!["id"]!.GetValue<Guid>();
-        using var alice = await BuyerAsync(address);
-        using var bob = await BuyerAsync(address);
+        using var alice = await HostProcess.BuyerAsync(address);
+        using var bob = await HostProcess.BuyerAsync(address);
 
         var id = await alice.ReserveAcceptedAsync(type, 2);
         await (await bob.ReserveAsync(type, 1)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "sold-out");
@@ -68,26 +68,6 @@ public sealed class ScrapingMetrics
         Value(metrics, "boxoffice_messaging_dead_letters", "consumer=\"notifications\"").ShouldBe(0);
         // Latency of the API per route: ASP.NET Core's own histogram.
         Value(metrics, "http_server_request_duration_seconds_count", "http_response_status_code=\"202\",http_route=\"/api/reservations/\"").ShouldBe(1);
-    }
-
-    private static async Task<HttpClient> SignedInAsync(Uri address, string email, string password)
-    {
-        using var anonymous = new HttpClient { BaseAddress = address };
-        var login = await anonymous.PostAsJsonAsync("/api/accounts/login", new { email, password }, TestContext.Current.CancellationToken);
-        login.StatusCode.ShouldBe(HttpStatusCode.OK, await login.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        var client = new HttpClient { BaseAddress = address };
-        client.DefaultRequestHeaders.Authorization = new("Bearer", (await TestApp.Json(login))["accessToken"]!.GetValue<string>());
-        return client;
-    }
-
-    private static async Task<HttpClient> BuyerAsync(Uri address)
-    {
-        var email = $"buyer-{Guid.NewGuid():N}@example.test";
-        using var anonymous = new HttpClient { BaseAddress = address };
-        var registered = await anonymous.PostAsJsonAsync("/api/accounts/register",
-            new { email, password = "Buyer-pass-1", displayName = "Test Buyer", birthDate = "1990-05-17" }, TestContext.Current.CancellationToken);
-        registered.StatusCode.ShouldBe(HttpStatusCode.Created, await registered.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        return await SignedInAsync(address, email, "Buyer-pass-1");
     }
 
     [Fact]

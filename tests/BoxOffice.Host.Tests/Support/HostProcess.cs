@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.RegularExpressions;
 using BoxOffice.Testing;
@@ -25,9 +27,14 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<(HostProcess Host, Uri Address)> StartAsync(string dataDirectory, CancellationToken ct, IDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts the host on <paramref name="urls"/> (a free port by default; a fixed one to restart it
+    /// where its clients are) and waits until it listens.
+    /// </summary>
+    public static async Task<(HostProcess Host, Uri Address)> StartAsync(
+        string dataDirectory, CancellationToken ct, IDictionary<string, string>? environment = null, string urls = "http://127.0.0.1:0")
     {
-        var host = Start(dataDirectory, environment ?? new Dictionary<string, string>(), "http://127.0.0.1:0");
+        var host = Start(dataDirectory, environment ?? new Dictionary<string, string>(), urls);
         // A deadline, not a pause: a loaded 2-core machine has taken over a minute to start a host on PostgreSQL.
         var address = await host._listening.Task.WaitAsync(TimeSpan.FromSeconds(120), ct);
         return (host, address);
@@ -78,6 +85,35 @@ public sealed partial class HostProcess : IAsyncDisposable
         host._process.BeginOutputReadLine();
         host._process.BeginErrorReadLine();
         return host;
+    }
+
+    /// <summary>Kills it with SIGKILL, as a power cut would, and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>A client of the host at <paramref name="address"/> signed in as <paramref name="email"/>.</summary>
+    public static async Task<HttpClient> SignInAsync(Uri address, string email, string password)
+    {
+        using var anonymous = new HttpClient { BaseAddress = address };
+        var login = await anonymous.PostAsJsonAsync("/api/accounts/login", new { email, password }, TestContext.Current.CancellationToken);
+        login.StatusCode.ShouldBe(HttpStatusCode.OK, await login.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var client = new HttpClient { BaseAddress = address };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", (await TestApp.Json(login))["accessToken"]!.GetValue<string>());
+        return client;
+    }
+
+    /// <summary>Registers a new buyer on the host at <paramref name="address"/> and returns a client signed in as them.</summary>
+    public static async Task<HttpClient> BuyerAsync(Uri address)
+    {
+        var email = $"buyer-{Guid.NewGuid():N}@example.test";
+        using var anonymous = new HttpClient { BaseAddress = address };
+        var registered = await anonymous.PostAsJsonAsync("/api/accounts/register",
+            new { email, password = "Buyer-pass-1", displayName = "Test Buyer", birthDate = "1990-05-17" }, TestContext.Current.CancellationToken);
+        registered.StatusCode.ShouldBe(HttpStatusCode.Created, await registered.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        return await SignInAsync(address, email, "Buyer-pass-1");
     }
 
     public async ValueTask DisposeAsync()

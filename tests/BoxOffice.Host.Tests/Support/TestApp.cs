@@ -150,6 +150,13 @@ public sealed class TestApp : IAsyncDisposable
         int capacity = 100, int? maxPerOrder = null, int minimumAge = 0, DateTimeOffset? startsAt = null, long price = 4_500)
     {
         using var organizer = await OrganizerAsync();
+        return await CreateEventAsync(organizer, capacity, maxPerOrder, minimumAge, startsAt, price);
+    }
+
+    /// <summary>Creates an event with one ticket type as <paramref name="organizer"/> (any host's client).</summary>
+    public static async Task<(Guid EventId, Guid TicketTypeId)> CreateEventAsync(
+        HttpClient organizer, int capacity = 100, int? maxPerOrder = null, int minimumAge = 0, DateTimeOffset? startsAt = null, long price = 4_500)
+    {
         var response = await organizer.PostAsJsonAsync("/api/events", new
         {
             name = "Test night " + Guid.NewGuid().ToString("N")[..6],

@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using BoxOffice.Host.Tests.Support;
+using BoxOffice.Testing;
+
+namespace BoxOffice.Host.Tests.Surviving;
+
+/// <summary>
+/// The real host, as its own process, killed with SIGKILL while buyers reserve and payments run,
+/// and started again on the same data folder each time. Buyers whose request got no answer retry
+/// with the same Idempotency-Key, as a client should. Afterwards every accepted reservation is
+/// final and the operators' invariant check holds: nothing oversold, lost, charged twice or untold.
+/// </summary>
+public sealed class CrashingTheHost
+{
+    private const int Capacity = 40;
+    private const int Buyers = 60;
+    private const int Kills = 4;
+
+    [Fact]
+    public async Task Killed_four_times_while_sixty_buyers_reserve_forty_tickets_every_accepted_reservation_ends_final_and_every_invariant_holds()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var seed = Random.Shared.Next();
+        var random = new Random(seed);
+        using var folder = new TempDirectory("crash");
+        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var environment = new Dictionary<string, string>
+        {
+            ["Seed__OrganizerPassword"] = TestApp.OrganizerPassword,
+            ["RateLimits__RegistrationsPerHourPerAddress"] = "100000",
+            ["RateLimits__LoginsPerMinutePerAddress"] = "100000",
+            // The simulator answers within tens of milliseconds, so kills land among charges in flight too.
+            ["PaymentGateway__LatencyMedianMs"] = "20",
+            ["PaymentGateway__LatencyP99Ms"] = "80",
+        };
+        var (host, _) = await HostProcess.StartAsync(folder.Path, ct, environment, address.ToString());
+        try
+        {
+            using var organizer = await HostProcess.SignInAsync(address, TestApp.OrganizerEmail, TestApp.OrganizerPassword);
+            var (_, type) = await TestApp.CreateEventAsync(organizer, capacity: Capacity, maxPerOrder: 1);
+            var buyers = new List<HttpClient>();
+            for (var i = 0; i < Buyers; i++)
+            {
+                buyers.Add(await HostProcess.BuyerAsync(address));
+            }
+
+            // The buyers come in groups, one group before each kill and one after the last. Each kill
+            // comes as soon as the group's first answer is back, so most of its requests are still on
+            // their way and every accepted reservation's payment too. Every fifth card is declined: its
+            // tickets go back on sale for the buyers after it.
+            var answers = new ConcurrentDictionary<int, (HttpStatusCode Status, Guid? Id)>();
+            var perGroup = Buyers / (Kills + 1);
+            var requests = new List<Task>();
+            var inFlightAtKills = new List<int>();
+            for (var group = 0; group <= Kills; group++)
+            {
+                var members = Enumerable.Range(group * perGroup, group == Kills ? Buyers - (group * perGroup) : perGroup).ToList();
+                requests.AddRange(members.Select(i => ReserveUntilAnsweredAsync(buyers[i], type, i % 5 == 4 ? "tok_chargeDeclined" : "tok_visa", answers, i)));
+                if (group == Kills)
+                {
+                    break;
+                }
+
+                await Eventually.HoldsAsync(() => members.Count(answers.ContainsKey), n => n >= 1, "the group's first answer", TimeSpan.FromSeconds(60));
+                await Task.Delay(random.Next(0, 30), ct);
+                // The work in flight: the group's requests still unanswered and the events the consumers
+                // (Payments charging, Tickets acquiring, Notifications telling …) have yet to apply.
+                inFlightAtKills.Add(members.Count(m => !answers.ContainsKey(m)) + await LagAsync(organizer));
+                await host.KillAsync();
+                await host.DisposeAsync();
+                (host, _) = await HostProcess.StartAsync(folder.Path, ct, environment, address.ToString());
+            }
+
+            var load = Task.WhenAll(requests);
+            await load.WaitAsync(TimeSpan.FromSeconds(120), ct);
+            var why = $"seed {seed}; requests and events in flight at each kill: {string.Join(", ", inFlightAtKills)}";
+            // The kills landed with work in flight, not in a quiet moment between groups.
+            inFlightAtKills.Count(n => n > 0).ShouldBeGreaterThanOrEqualTo(Kills - 1, why);
+
+            var accepted = answers.Where(a => a.Value.Status == HttpStatusCode.Accepted).ToList();
+            TestContext.Current.TestOutputHelper?.WriteLine($"{why}; accepted {accepted.Count}, refused {answers.Count - accepted.Count}");
+            answers.Values.ShouldAllBe(a => a.Status == HttpStatusCode.Accepted || a.Status == HttpStatusCode.Conflict, why);
+            accepted.Select(a => a.Value.Id).Distinct().Count().ShouldBe(accepted.Count, why);
+            foreach (var (buyer, id) in accepted.Select(a => (buyers[a.Key], a.Value.Id!.Value)))
+            {
+                var final = await buyer.UntilAsync(id, r => r.Status() != "Pending", $"reservation {id} is final ({why})", seconds: 60);
+                final.Status().ShouldBe(buyers.IndexOf(buyer) % 5 == 4 ? "Released" : "Acquired", why);
+            }
+
+            var report = await Eventually.HoldsAsync(
+                async () => await TestApp.Json(await organizer.GetAsync(new Uri("/api/admin/invariants", UriKind.Relative), ct)),
+                r => r["holds"]!.GetValue<bool>(), $"every invariant holds ({why})", TimeSpan.FromSeconds(60));
+            report["invariants"]!.AsArray().Count.ShouldBe(9);
+            var sold = accepted.Count(a => a.Key % 5 != 4);
+            sold.ShouldBeLessThanOrEqualTo(Capacity, why);
+
+            foreach (var buyer in buyers)
+            {
+                buyer.Dispose();
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new InvalidOperationException($"{ex.Message}{Environment.NewLine}The host's last output:{Environment.NewLine}{Tail(host.Output)}", ex);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// One buyer's reservation: asked with an Idempotency-Key and asked again with the same key
+    /// whenever no answer came (the host was down or died mid-request), until one did.
+    /// </summary>
+    private static async Task ReserveUntilAnsweredAsync(
+        HttpClient buyer, Guid type, string card, ConcurrentDictionary<int, (HttpStatusCode, Guid?)> answers, int index)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var key = $"crash-{index}-{Guid.NewGuid():N}";
+        while (true)
+        {
+            try
+            {
+                using var response = await buyer.ReserveAsync(type, 1, card, key);
+                if (response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK)
+                {
+                    answers[index] = (HttpStatusCode.Accepted, (await TestApp.Json(response))["id"]!.GetValue<Guid>());
+                    return;
+                }
+
+                if (response.StatusCode == HttpStatusCode.Conflict)
+                {
+                    answers[index] = (response.StatusCode, null);
+                    return;
+                }
+
+                // A host still starting answers 503: not an answer about this reservation.
+                if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
+                {
+                    answers[index] = (response.StatusCode, null);
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Refused or cut: the host is down. Ask again with the same key.
+            }
+
+            await Task.Delay(50, ct);
+        }
+    }
+
+    /// <summary>The events the host's consumers have yet to apply, summed over every subscription.</summary>
+    private static async Task<int> LagAsync(HttpClient organizer)
+    {
+        var subscriptions = (JsonArray)await TestApp.Json(await organizer.GetAsync(new Uri("/api/admin/messaging/subscriptions", UriKind.Relative), TestContext.Current.CancellationToken));
+        return subscriptions.Sum(s => (int?)s!["lag"]?.GetValue<long>() ?? 0);
+    }
+
+    private static string Tail(string output) => output.Length <= 6000 ? output : output[^6000..];
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
