@@ -15,12 +15,16 @@ namespace BoxOffice.Host.Tests.Surviving;
 /// </summary>
 public sealed class CrashingTheHost
 {
-    private const int Capacity = 40;
-    private const int Buyers = 60;
-    private const int Kills = 4;
+    /// <summary>How many kills; <c>BOXOFFICE_HOST_KILLS</c> sets it (4 in CI).</summary>
+    private static readonly int Kills = Setting("BOXOFFICE_HOST_KILLS", 4);
+
+    /// <summary>How many buyers, fifteen per kill by default; <c>BOXOFFICE_HOST_BUYERS</c> sets it. Two thirds as many tickets.</summary>
+    private static readonly int Buyers = Setting("BOXOFFICE_HOST_BUYERS", 15 * (Kills + 1) - 15);
+
+    private static readonly int Capacity = Buyers * 2 / 3;
 
     [Fact]
-    public async Task Killed_four_times_while_sixty_buyers_reserve_forty_tickets_every_accepted_reservation_ends_final_and_every_invariant_holds()
+    public async Task Killed_while_buyers_reserve_more_tickets_than_there_are_every_accepted_reservation_ends_final_and_every_invariant_holds()
     {
         var ct = TestContext.Current.CancellationToken;
         var seed = Random.Shared.Next();
@@ -76,9 +80,9 @@ public sealed class CrashingTheHost
 
             var load = Task.WhenAll(requests);
             await load.WaitAsync(TimeSpan.FromSeconds(120), ct);
-            var why = $"seed {seed}; requests and events in flight at each kill: {string.Join(", ", inFlightAtKills)}";
-            // The kills landed with work in flight, not in a quiet moment between groups.
-            inFlightAtKills.Count(n => n > 0).ShouldBeGreaterThanOrEqualTo(Kills - 1, why);
+            var why = $"seed {seed}, {Kills} kills, {Buyers} buyers for {Capacity} tickets; requests and events in flight at each kill: {string.Join(", ", inFlightAtKills)}";
+            // The kills landed with work in flight (three in four at least), not in a quiet moment between groups.
+            inFlightAtKills.Count(n => n > 0).ShouldBeGreaterThanOrEqualTo(Kills * 3 / 4, why);
 
             var accepted = answers.Where(a => a.Value.Status == HttpStatusCode.Accepted).ToList();
             TestContext.Current.TestOutputHelper?.WriteLine($"{why}; accepted {accepted.Count}, refused {answers.Count - accepted.Count}");
@@ -160,6 +164,9 @@ public sealed class CrashingTheHost
         var subscriptions = (JsonArray)await TestApp.Json(await organizer.GetAsync(new Uri("/api/admin/messaging/subscriptions", UriKind.Relative), TestContext.Current.CancellationToken));
         return subscriptions.Sum(s => (int?)s!["lag"]?.GetValue<long>() ?? 0);
     }
+
+    private static int Setting(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), out var value) && value > 0 ? value : fallback;
 
     private static string Tail(string output) => output.Length <= 6000 ? output : output[^6000..];
 
