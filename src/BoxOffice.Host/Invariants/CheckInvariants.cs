@@ -24,7 +24,8 @@ internal static class CheckInvariants
             .WithTags("Operations")
             .WithName("CheckInvariants")
             .WithSummary("Every invariant of the system (no oversell, one charge per purchase, refunds, final states, told once, points, recommendations): OK or the ids that break it")
-            .Produces<InvariantReport>();
+            .Produces<InvariantReport>()
+            .ProducesProblems(StatusCodes.Status400BadRequest, "invalid-request");
         return endpoints;
     }
 

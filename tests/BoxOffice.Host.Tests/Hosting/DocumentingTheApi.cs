@@ -72,6 +72,7 @@ public sealed class DocumentingTheApi(ApiDocumentFixture fixture) : IClassFixtur
         ["GET /api/admin/notifications/failed-mails"] = Authorized("Operations", 200, 401, 403),
         ["POST /api/admin/notifications/failed-mails/{id}/retry"] = Authorized("Operations", 204, 401, 403, 404),
         ["GET /api/admin/messaging/subscriptions"] = Authorized("Operations", 200, 401, 403),
+        ["GET /api/admin/invariants"] = Authorized("Operations", 200, 400, 401, 403),
         ["GET /api/admin/messaging/consumers/{consumer}/dead-letters"] = Authorized("Operations", 200, 401, 403, 404),
         ["POST /api/admin/messaging/consumers/{consumer}/dead-letters/{id}/redrive"] = Authorized("Operations", 200, 401, 403, 404, 409),
         ["POST /api/admin/messaging/consumers/{consumer}/reset"] = Authorized("Operations", 200, 400, 401, 403, 404, 409) with { ReadsJsonBody = true },
