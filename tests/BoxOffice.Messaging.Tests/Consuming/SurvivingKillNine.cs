@@ -38,6 +38,7 @@ public sealed class SurvivingKillNine
         TestContext.Current.TestOutputHelper?.WriteLine($"random seed {seed}");
 
         var kills = 0;
+        var atKills = new List<(long Produced, long Alpha, long Beta)>();
         for (var run = 0; run < 12 && kills < 6; run++)
         {
             using var testbed = Testbed.Start(dir.Path, environment);
@@ -48,11 +49,21 @@ public sealed class SurvivingKillNine
                 break;
             }
 
+            // What was done at the kill (read just before it): numbers produced, events each consumer applied.
+            atKills.Add((await CountAsync(dir.Path, postgres, "shop", "SELECT count FROM produced"),
+                await CountAsync(dir.Path, postgres, "alpha", "SELECT COUNT(*) FROM applied"),
+                await CountAsync(dir.Path, postgres, "beta", "SELECT COUNT(*) FROM applied")));
             testbed.KillNine();
             kills++;
         }
 
+        var done = $"done at each kill (produced, alpha applied, beta applied): {string.Join(" ", atKills)}";
+        TestContext.Current.TestOutputHelper?.WriteLine(done);
         kills.ShouldBeGreaterThanOrEqualTo(5, "the child finished before it was killed five times");
+        // Each kill landed on work: the producer not finished, or a consumer behind it (alpha applies every
+        // number and every tenth a note, beta every number); all but one of them with both still to do.
+        atKills.ShouldAllBe(k => k.Produced < Total || k.Alpha < Total + (Total / 10) || k.Beta < Total, done);
+        atKills.Count(k => k.Produced < Total && (k.Alpha < k.Produced || k.Beta < k.Produced)).ShouldBeGreaterThanOrEqualTo(kills - 1, done);
 
         using (var last = Testbed.Start(dir.Path, environment))
         {
@@ -79,6 +90,25 @@ public sealed class SurvivingKillNine
         var log = await QueryAsync(dir.Path, postgres, "shop", "SELECT COUNT(*), MIN(seq), MAX(seq), (SELECT last_seq FROM event_log_head) FROM event_log");
         log.ShouldBe([Total + (Total / 10), 1, Total + (Total / 10), Total + (Total / 10)]);
         (await QueryAsync(dir.Path, postgres, "shop", "SELECT count FROM produced")).ShouldBe([Total]);
+    }
+
+    /// <summary>One count; 0 while the table or its row does not exist yet (a first run killed early).</summary>
+    private static async Task<long> CountAsync(string directory, bool postgres, string database, string sql)
+    {
+        try
+        {
+            var row = await QueryAsync(directory, postgres, database, sql);
+            return Math.Max(0, row[0]);
+        }
+        catch (System.Data.Common.DbException)
+        {
+            return 0;
+        }
+        catch (InvalidOperationException)
+        {
+            // No row to read.
+            return 0;
+        }
     }
 
     private static async Task<long[]> QueryAsync(string directory, bool postgres, string database, string sql)
