@@ -60,10 +60,10 @@ public sealed class SurvivingKillNine
         var done = $"done at each kill (produced, alpha applied, beta applied): {string.Join(" ", atKills)}";
         TestContext.Current.TestOutputHelper?.WriteLine(done);
         kills.ShouldBeGreaterThanOrEqualTo(5, "the child finished before it was killed five times");
-        // Each kill landed on work: the producer not finished, or a consumer behind it (alpha applies every
-        // number and every tenth a note, beta every number); all but one of them with both still to do.
+        // Each kill landed on work: the producer not finished, or a consumer not done (alpha applies every
+        // number and every tenth a note, beta every number). Whether a consumer was behind the producer at
+        // that instant is chance (a kill before the first number, or just as both caught up): not required.
         atKills.ShouldAllBe(k => k.Produced < Total || k.Alpha < Total + (Total / 10) || k.Beta < Total, done);
-        atKills.Count(k => k.Produced < Total && (k.Alpha < k.Produced || k.Beta < k.Produced)).ShouldBeGreaterThanOrEqualTo(kills - 1, done);
 
         using (var last = Testbed.Start(dir.Path, environment))
         {
