@@ -106,11 +106,23 @@ public sealed class Deployment : IAsyncDisposable
     public async Task<string> DiagnoseAsync()
     {
         var text = new System.Text.StringBuilder();
-        using var organizer = await OrganizerAsync();
+        HttpClient? organizer = null;
+        try
+        {
+            organizer = await OrganizerAsync();
+        }
+#pragma warning disable CA1031 // A diagnosis must never hide the failure it explains (Accounts may be the process that is down).
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            text.AppendLine().Append("(subscriptions not asked: the organizer could not sign in: ").Append(ex.Message).Append(')');
+        }
+
+        using var _ = organizer;
         foreach (var process in _processes)
         {
             text.AppendLine().Append("== ").Append(process.Name).Append(process.IsRunning ? string.Empty : " (not running)");
-            if (process.IsRunning && Consumers.Any(c => process.Name.StartsWith(c + "-", StringComparison.Ordinal)))
+            if (organizer is not null && process.IsRunning && Consumers.Any(c => process.Name.StartsWith(c + "-", StringComparison.Ordinal)))
             {
                 try
                 {
