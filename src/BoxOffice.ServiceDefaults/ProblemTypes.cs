@@ -88,12 +88,16 @@ public static class ProblemTypes
     /// <summary>503: the request could not be recorded; nothing was done.</summary>
     public static readonly ProblemType Unavailable = new(StatusCodes.Status503ServiceUnavailable, "unavailable", "Try again");
 
+    /// <summary>504: request-response mode only; the payment did not finish while the request waited (the reservation goes on).</summary>
+    public static readonly ProblemType PaymentPending = new(StatusCodes.Status504GatewayTimeout, "payment-pending", "Payment still pending");
+
     /// <summary>Every type, by name.</summary>
     public static FrozenDictionary<string, ProblemType> All { get; } = new[]
     {
         InvalidRequest, InvalidCredentials, AccountClosed, InvalidSignature, WrongPassword, AgeRestricted, NotFound,
         PendingReservationExists, TicketLimit, SoldOut, SalesClosed, NotCancellable, EmailTaken, CapacityBelowCommitted,
         RedriveFailed, ReplayNotSupported, IdempotencyKeyReused, RateLimited, TooManyAttempts, TooManyStreams, Overloaded, Unavailable,
+        PaymentPending,
     }.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
 
     /// <summary>The type named <paramref name="name"/> answered with <paramref name="status"/>; throws for one not in the catalogue.</summary>

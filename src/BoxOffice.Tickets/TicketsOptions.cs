@@ -35,7 +35,44 @@ internal sealed class TicketsOptions
     [Range(1, 10_000)]
     public int MaxBatch { get; set; } = 256;
 
+    /// <summary>
+    /// <see cref="TicketsMode.EventDriven"/> (the default) answers a reservation at once (202);
+    /// <see cref="TicketsMode.RequestResponse"/> holds the request until the reservation is final
+    /// (200), the traditional flow BoxOffice exists to be compared with (docs/benchmarks.md).
+    /// </summary>
+    public TicketsMode Mode { get; set; } = TicketsMode.EventDriven;
+
+    /// <summary>In request-response mode, how long a request waits for the payment before it answers 504.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan RequestResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// In request-response mode, whether a waiting request blocks its thread (the seed's
+    /// thread-per-request server, the default) or awaits without one.
+    /// </summary>
+    public RequestResponseWait RequestResponseWait { get; set; } = RequestResponseWait.BlockThread;
+
     /// <summary>How often overdue holds are looked for.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:01")]
     public TimeSpan ExpiryInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+}
+
+/// <summary>How <c>POST /api/reservations</c> answers.</summary>
+internal enum TicketsMode
+{
+    /// <summary>Held as Pending and answered 202 at once; payment follows as events.</summary>
+    EventDriven,
+
+    /// <summary>The same hold and payment, but the request is answered only once the reservation is final.</summary>
+    RequestResponse,
+}
+
+/// <summary>How a request-response request waits for its reservation to be final.</summary>
+internal enum RequestResponseWait
+{
+    /// <summary>Its thread blocks, as in a thread-per-request server.</summary>
+    BlockThread,
+
+    /// <summary>It awaits: no thread is held, only the connection and the request's memory.</summary>
+    Await,
 }

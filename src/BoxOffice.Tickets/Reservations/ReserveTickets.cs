@@ -126,7 +126,8 @@ internal sealed record ReserveState(
 /// group commit (<see cref="GroupCommitQueue{TRequest, TState, TChange, TResult}"/>; bounded: a
 /// full queue answers 503): one writer decides up to <c>MaxBatch</c> of them per transaction, each
 /// exactly, against the stock and holds the requests before it left, so batching never oversells
-/// and never holds partially.
+/// and never holds partially. In request-response mode the same request then waits for the
+/// reservation to be final (<see cref="AnswerWhenFinal"/>).
 /// </summary>
 internal static class ReserveTickets
 {
@@ -153,10 +154,11 @@ internal static class ReserveTickets
     public static void Map(IEndpointRouteBuilder reservations) =>
         reservations.MapPost("/", HandleAsync).RequireReservationRateLimit()
             .WithName("ReserveTickets")
-            .WithSummary("Reserve tickets: held as Pending at once (202), then payment decides")
+            .WithSummary("Reserve tickets: held as Pending at once (202), then payment decides; in request-response mode (Tickets:Mode, for comparison only) answered once final (200) or after its timeout (504)")
             .AcceptsJson(new ReserveBody(Guid.Parse("0196f1a2-7c00-7000-8000-000000000001"), 2, "tok_visa"), TicketsJson.Default.ReserveBody)
             .WithHeaderParameter("Idempotency-Key", $"Optional, at most {MaxIdempotencyKeyLength} characters: a retry with the same key and body answers with the same reservation; with another body, 422.")
             .ProducesWithLocation<AcceptedReservation>(StatusCodes.Status202Accepted, "`/api/reservations/{id}`: poll it until Acquired or Released.")
+            .Produces<ReservationView>(StatusCodes.Status200OK)
             .ProducesProblems(StatusCodes.Status400BadRequest, "invalid-request")
             .ProducesProblems(StatusCodes.Status401Unauthorized, "account-closed")
             .ProducesProblems(StatusCodes.Status403Forbidden, "age-restricted")
@@ -164,9 +166,12 @@ internal static class ReserveTickets
             .ProducesProblems(StatusCodes.Status409Conflict, "sold-out", "sales-closed", "pending-reservation-exists", "ticket-limit")
             .ProducesProblems(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused")
             .ProducesProblems(StatusCodes.Status429TooManyRequests, "rate-limited")
-            .ProducesProblems(StatusCodes.Status503ServiceUnavailable, "overloaded", "unavailable");
+            .ProducesProblems(StatusCodes.Status503ServiceUnavailable, "overloaded", "unavailable")
+            .ProducesProblems(StatusCodes.Status504GatewayTimeout, "payment-pending");
 
-    public static async Task<IResult> HandleAsync(HttpContext http, ReserveQueue queue, PaymentTokenPublicKey paymentsKey, TimeProvider time, AcceptMetrics metrics)
+    public static async Task<IResult> HandleAsync(
+        HttpContext http, ReserveQueue queue, PaymentTokenPublicKey paymentsKey, TimeProvider time, AcceptMetrics metrics, IOptions<TicketsOptions> options,
+        [FromKeyedServices(TicketsModule.Database)] ServiceDatabase tickets)
     {
         var (body, problem) = await JsonBody.ReadAsync(http.Request, TicketsJson.Default.ReserveBody, maxBytes: 4 * 1024);
         if (problem is not null)
@@ -187,6 +192,7 @@ internal static class ReserveTickets
         var request = new ReserveRequest(
             Guid.CreateVersion7(time.GetUtcNow()), user.UserId(), user.BirthDateOf(), body!.TicketTypeId!.Value, body.Quantity!.Value,
             PaymentTokenSeal.Seal(body.PaymentToken!, paymentsKey), key.Length == 0 ? null : key, key.Length == 0 ? null : Hash(body));
+        using var waiter = options.Value.Mode == TicketsMode.RequestResponse ? AnswerWhenFinal.Watch(request.ReservationId) : null;
         if (!queue.TryJoin(request, out var decided))
         {
             metrics.QueueFull();
@@ -216,6 +222,13 @@ internal static class ReserveTickets
             case ReserveOutcome.KeyReused:
                 metrics.IdempotencyKeyReused();
                 break;
+        }
+
+        if (waiter is not null && outcome is ReserveOutcome.Accepted held)
+        {
+            // A replayed Idempotency-Key answers for the reservation it made: that one is awaited.
+            using var other = held.Id == request.ReservationId ? null : AnswerWhenFinal.Watch(held.Id);
+            return await AnswerWhenFinal.WaitAsync(http, other ?? waiter, tickets, options.Value, time);
         }
 
         return outcome switch

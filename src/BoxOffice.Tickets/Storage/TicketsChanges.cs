@@ -73,8 +73,15 @@ internal sealed class TicketsWriter : IChangeWriter<TicketsChange>
     {
         var batch = transaction.Batch();
         var stock = new Dictionary<Guid, (int Held, int Sold)>();
+        var anyWaiting = AnswerWhenFinal.AnyWaiting;
         foreach (var change in changes)
         {
+            if (anyWaiting && change is ReservationChanged { Reservation: { Status: not ReservationStatus.Pending } final })
+            {
+                // Request-response mode: the request waiting for it answers once this commits.
+                transaction.OnCommitted(() => AnswerWhenFinal.Final(final.Id));
+            }
+
             switch (change)
             {
                 case StockMoved move:

@@ -38,6 +38,7 @@ public sealed class CataloguingProblems
             (429, "too-many-streams", "Too many streams"),
             (503, "overloaded", "Too many reservations at once"),
             (503, "unavailable", "Try again"),
+            (504, "payment-pending", "Payment still pending"),
         ];
 
         ProblemTypes.All.Values.Select(t => (t.Status, t.Name, t.Title)).Order().ShouldBe(wire.Order());

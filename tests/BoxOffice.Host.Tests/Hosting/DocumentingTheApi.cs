@@ -58,7 +58,7 @@ public sealed class DocumentingTheApi(ApiDocumentFixture fixture) : IClassFixtur
         ["POST /api/events/{eventId}/ticket-types"] = Authorized("Catalog", 201, 400, 401, 403, 404) with { ReadsJsonBody = true },
         ["GET /api/events/{id}/sales"] = Authorized("Catalog", 200, 400, 401, 403, 404),
 
-        ["POST /api/reservations"] = Authorized("Reservations", 202, 400, 401, 403, 404, 409, 422, 429, 503) with { ReadsJsonBody = true },
+        ["POST /api/reservations"] = Authorized("Reservations", 200, 202, 400, 401, 403, 404, 409, 422, 429, 503, 504) with { ReadsJsonBody = true },
         ["GET /api/reservations/{id}"] = Authorized("Reservations", 200, 401, 404),
         ["DELETE /api/reservations/{id}"] = Authorized("Reservations", 200, 401, 404, 409),
         ["GET /api/me/reservations"] = Authorized("Reservations", 200, 401),
