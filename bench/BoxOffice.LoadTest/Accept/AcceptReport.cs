@@ -47,7 +47,8 @@ internal sealed class AcceptReport(
             Row(Median(r => r.BoxOffice), MedianPerSecond(r => r.BoxOffice), null),
         ], 1);
 
-        md.Heading("Rounds").Table(["round", "target", "accepted/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "other answers", "BoxOffice as % of it"],
+        md.Heading("Rounds").Paragraph("CPU: the mean over the phase, 100% = one core; the server's (the ceiling process, or the host) and the load tool's own, on the same cores.")
+            .Table(["round", "target", "accepted/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "other answers", "CPU server / tool", "BoxOffice as % of it"],
             rounds.SelectMany(r => new[]
             {
                 RoundRow(r.Round, r.Noop, r.ShareOfNoop),
@@ -116,14 +117,26 @@ internal sealed class AcceptReport(
             F($"BoxOffice {MedianPerSecond(r => r.BoxOffice):N0}/s (p99 {MedianBoxOfficeP99:N1} ms) = {MedianShareOfCommit:P1} of the commit ceiling: target {(TargetMet ? "met" : "missed")}"));
     }
 
-    private static object Phase(LoopResult r) => new { perSecond = r.PerSecond, accepted = r.Accepted, others = r.Others, seconds = r.Elapsed.TotalSeconds, latencyMs = r.Latency, r.RanOutOfBuyers };
+    private static object Phase(LoopResult r) => new
+    {
+        perSecond = r.PerSecond,
+        accepted = r.Accepted,
+        others = r.Others,
+        seconds = r.Elapsed.TotalSeconds,
+        latencyMs = r.Latency,
+        r.RanOutOfBuyers,
+        r.ServerCpuPercent,
+        r.ToolCpuPercent,
+    };
 
     private static IReadOnlyList<string> Row(LoopResult r, double perSecond, double? share) =>
         [r.Target, N(perSecond), N(r.Latency.P50, "N1"), N(r.Latency.P90, "N1"), N(r.Latency.P99, "N1"), share is { } s ? F($"{s:P1}") : "–"];
 
     private static IReadOnlyList<string> RoundRow(int round, LoopResult r, double? share) =>
         [N(round), r.Target, N(r.PerSecond), N(r.Latency.P50, "N1"), N(r.Latency.P90, "N1"), N(r.Latency.P99, "N1"), N(r.Latency.Max, "N1"),
-            r.OthersText + (r.RanOutOfBuyers ? " (ran out of buyers)" : ""), share is { } s ? F($"{s:P1}") : "–"];
+            r.OthersText + (r.RanOutOfBuyers ? " (ran out of buyers)" : ""),
+            r.ServerCpuPercent is null && r.ToolCpuPercent is null ? "not sampled" : F($"{r.ServerCpuPercent:N0}% / {r.ToolCpuPercent:N0}%"),
+            share is { } s ? F($"{s:P1}") : "–"];
 
     private static double Median(IEnumerable<double> values)
     {

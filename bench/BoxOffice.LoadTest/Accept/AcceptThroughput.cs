@@ -64,7 +64,7 @@ internal static class AcceptThroughput
                 }
 
                 Console.WriteLine($"round {round}: {kind} ceiling…");
-                phases.Add(await ClosedLoop.RunAsync(kind.ToString().ToLowerInvariant(), reserve, ticketType, ceilingBuyers, false, connections, duration, timeout, ct));
+                phases.Add(await ClosedLoop.MeasureAsync(kind.ToString().ToLowerInvariant(), reserve, ticketType, ceilingBuyers, false, connections, duration, timeout, [ceiling.Pid], ct));
                 Console.WriteLine("  " + Line(phases[^1]));
             }
 
@@ -80,7 +80,7 @@ internal static class AcceptThroughput
 
             Console.WriteLine($"round {round}: BoxOffice…");
             var startedAt = sampler.Latest?.Seconds ?? 0;
-            phases.Add(await ClosedLoop.RunAsync("BoxOffice", reservations, ticketType, rest, true, connections, duration, timeout, ct));
+            phases.Add(await ClosedLoop.MeasureAsync("BoxOffice", reservations, ticketType, rest, true, connections, duration, timeout, target.Pids, ct));
             Console.WriteLine("  " + Line(phases[^1]));
             var during = sampler.Samples.Where(s => s.Seconds > startedAt).ToList();
             var settled = await SettleAsync(sampler, settle, ct);
@@ -113,7 +113,7 @@ internal static class AcceptThroughput
     }
 
     private static string Line(LoopResult r) => string.Create(CultureInfo.InvariantCulture,
-        $"{r.Target}: {r.PerSecond:N0} accepted/s, p50 {r.Latency.P50:N1} / p90 {r.Latency.P90:N1} / p99 {r.Latency.P99:N1} ms, other answers: {r.OthersText}{(r.RanOutOfBuyers ? " (ran out of buyers)" : "")}");
+        $"{r.Target}: {r.PerSecond:N0} accepted/s, p50 {r.Latency.P50:N1} / p90 {r.Latency.P90:N1} / p99 {r.Latency.P99:N1} ms, other answers: {r.OthersText}{(r.RanOutOfBuyers ? " (ran out of buyers)" : "")}; CPU server {r.ServerCpuPercent:N0}%, tool {r.ToolCpuPercent:N0}%");
 }
 
 /// <summary>One round: the three targets, the host's peaks during its phase, and how long it took to quieten after.</summary>

@@ -15,6 +15,12 @@ namespace BoxOffice.LoadTest.Accept;
 /// <param name="RanOutOfBuyers">True when every pre-minted buyer was used before the end (the phase stopped early).</param>
 internal sealed record LoopResult(string Target, long Accepted, IReadOnlyDictionary<string, long> Others, TimeSpan Elapsed, Percentiles Latency, bool RanOutOfBuyers)
 {
+    /// <summary>The server's mean CPU during the phase (100 = one core); null when not sampled.</summary>
+    public double? ServerCpuPercent { get; init; }
+
+    /// <summary>The load tool's own mean CPU during the phase: it shares the cores with the server.</summary>
+    public double? ToolCpuPercent { get; init; }
+
     public double PerSecond => Elapsed.TotalSeconds <= 0 ? 0 : Accepted / Elapsed.TotalSeconds;
 
     public string OthersText => Others.Count == 0 ? "none"
@@ -28,6 +34,30 @@ internal sealed record LoopResult(string Target, long Accepted, IReadOnlyDiction
 /// </summary>
 internal static class ClosedLoop
 {
+    /// <summary>Runs the loop while sampling <paramref name="serverPids"/> and the tool itself.</summary>
+    public static async Task<LoopResult> MeasureAsync(
+        string target, Uri url, Guid ticketType, string[] buyers, bool buyersOnce, int connections, TimeSpan duration, TimeSpan timeout,
+        IReadOnlyList<int> serverPids, CancellationToken ct)
+    {
+        var sampler = new Hosts.ProcessSampler(serverPids, TimeSpan.FromSeconds(1));
+        LoopResult result;
+        try
+        {
+            result = await RunAsync(target, url, ticketType, buyers, buyersOnce, connections, duration, timeout, ct);
+        }
+        finally
+        {
+            await sampler.DisposeAsync();
+        }
+
+        var samples = sampler.Samples;
+        return samples.Count == 0 ? result : result with
+        {
+            ServerCpuPercent = serverPids.Count == 0 ? null : samples.Average(s => s.CpuPercent),
+            ToolCpuPercent = samples.Average(s => s.ToolCpuPercent),
+        };
+    }
+
     public static async Task<LoopResult> RunAsync(
         string target, Uri url, Guid ticketType, string[] buyers, bool buyersOnce, int connections, TimeSpan duration, TimeSpan timeout, CancellationToken ct)
     {

@@ -82,7 +82,7 @@ internal sealed class FlashReport(FlashOptions options, IReadOnlyList<FlashModeR
             .Table(header, OutcomeRows(), 1);
 
         md.Heading("Latency (ms)").Paragraph(
-            "Answer: every answer to `POST /api/reservations`, from its sending. Final: each accepted reservation, from its buyer's first request to the poll (or the 200) that saw it final. Sold out: every sold-out answer.");
+            "Answer: every answer to `POST /api/reservations`, from its sending. Final: each accepted reservation, from its buyer's first request to the poll (or the 200) that saw it final, so in EventDriven mode its resolution is the poll interval. Sold out: every sold-out answer.");
         md.Table(["mode", "measure", "count", "p50", "p90", "p99", "p99.9", "max"], results.SelectMany(r => new[]
         {
             LatencyRow(r, "answer", r.Tally.AnswerLatency.Summarize()),

@@ -23,7 +23,7 @@ internal static class LiveProgress
             return;
         }
 
-        var table = new Table().Title(Markup.Escape(title)).AddColumn("").AddColumn(new TableColumn("").RightAligned());
+        var table = new Table().Title(Markup.Escape(title)).AddColumn("").AddColumn(new TableColumn("").RightAligned()).HideHeaders();
         foreach (var (name, value) in read())
         {
             table.AddRow(Markup.Escape(name), Markup.Escape(value));
