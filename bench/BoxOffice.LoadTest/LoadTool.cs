@@ -11,7 +11,7 @@ internal static class LoadTool
     public const string Usage = $"""
         usage: dotnet run -c Release --project bench/BoxOffice.LoadTest -- <verb> [options]
 
-          {FlashOptions.Help}
+        {FlashOptions.Help}
 
           accept [--connections 256] [--duration 15s] [--rounds 3] [--warmup 0s] [--settle 60s] [--timeout 30s]
                  [--gateway-median-ms 300] [--gateway-p99-ms 3000] [--storage sqlite|postgres] [--postgres <server>]

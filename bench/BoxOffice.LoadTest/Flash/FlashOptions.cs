@@ -34,13 +34,13 @@ internal sealed record FlashOptions(
     int Seed)
 {
     public const string Help = """
-        flash [--buyers 1000] [--tickets 500] [--ticket-types 1] [--quantity 1] [--ramp 10s]
-              [--gateway-median-ms 300] [--gateway-p99-ms 3000] [--gateway-failure-rate 0]
-              [--decline-rate 0] [--otp-rate 0] [--otp-think 2s] [--mode EventDriven|RequestResponse|both]
-              [--storage sqlite|postgres] [--postgres <server>] [--deployment embedded|distributed]
-              [--target <url> --signing-key <base64> --organizer-password <pw> [--host-pid <pid>]]
-              [--timeout 30s] [--retries 3] [--poll 1s] [--final-deadline 30s] [--grace 60]
-              [--out bench/results] [--name flash] [--seed <random>]
+          flash [--buyers 1000] [--tickets 500] [--ticket-types 1] [--quantity 1] [--ramp 10s]
+                [--gateway-median-ms 300] [--gateway-p99-ms 3000] [--gateway-failure-rate 0]
+                [--decline-rate 0] [--otp-rate 0] [--otp-think 2s] [--mode EventDriven|RequestResponse|both]
+                [--storage sqlite|postgres] [--postgres <server>] [--deployment embedded|distributed]
+                [--target <url> --signing-key <base64> --organizer-password <pw> [--host-pid <pid>]]
+                [--timeout 30s] [--retries 3] [--poll 1s] [--final-deadline 30s] [--grace 60]
+                [--out bench/results] [--name flash] [--seed <random>]
         """;
 
     public static FlashOptions From(Arguments args)
