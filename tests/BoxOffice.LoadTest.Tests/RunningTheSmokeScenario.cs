@@ -11,9 +11,9 @@ namespace BoxOffice.LoadTest.Tests;
 /// </summary>
 public sealed class RunningTheSmokeScenario
 {
-    // RequestResponse joins once Tickets:Mode=RequestResponse is in the host.
     [Theory(Timeout = 180_000)]
     [InlineData("EventDriven")]
+    [InlineData("RequestResponse")]
     public async Task A_small_flash_sale_passes_with_sold_out_answers_and_every_reservation_final(string mode)
     {
         using var output = new TempDirectory("loadtest");

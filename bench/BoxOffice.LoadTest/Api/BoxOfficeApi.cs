@@ -139,7 +139,7 @@ internal sealed class BoxOfficeApi(HttpClient http, Uri address)
     /// <summary>The buyer's newest reservation that asks for a one-time code, if any (what a second browser tab would show).</summary>
     public async Task<string?> FindChallengeAsync(string buyer, TimeSpan timeout, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(address, "/api/reservations"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(address, "/api/me/reservations"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", buyer);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
         attempt.CancelAfter(timeout);
@@ -174,6 +174,35 @@ internal sealed class BoxOfficeApi(HttpClient http, Uri address)
         catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Waits until every consumer of every log has reached its head (the operators' subscriptions,
+    /// each lag 0), at most <paramref name="patience"/>: the invariants agree only at quiescence.
+    /// True when it got there.
+    /// </summary>
+    public async Task<bool> QuiescentAsync(string organizer, TimeSpan patience, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(address, "/api/admin/messaging/subscriptions"));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", organizer);
+            using var response = await http.SendAsync(request, ct);
+            await EnsureAsync(response, "read the subscriptions", ct);
+            var subscriptions = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!.AsArray();
+            if (subscriptions.Count > 0 && subscriptions.All(s => (long)s!["lag"]! == 0))
+            {
+                return true;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(100, ct);
         }
     }
 

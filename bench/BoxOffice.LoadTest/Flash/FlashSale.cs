@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using BoxOffice.LoadTest.Api;
 using BoxOffice.LoadTest.Hosts;
@@ -56,6 +57,12 @@ internal static class FlashSale
         await sale;
         var saleLength = tally.Clock.Elapsed;
 
+        Console.WriteLine($"[{mode}] waiting for every consumer to catch up (at most 60 s)…");
+        var quiet = Stopwatch.StartNew();
+        var quiescent = await api.QuiescentAsync(organizer, TimeSpan.FromSeconds(60), ct);
+        Console.WriteLine(quiescent
+            ? $"[{mode}] every consumer caught up {quiet.Elapsed.TotalSeconds:0.0} s after the sale"
+            : $"[{mode}] consumers still behind after 60 s: the invariants are checked anyway");
         Console.WriteLine($"[{mode}] checking the invariants and the availability…");
         var invariants = await api.InvariantsAsync(organizer, options.GraceSeconds, ct);
         var availability = await api.TicketTypesAsync(ct);
