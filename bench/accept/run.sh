@@ -58,6 +58,23 @@ else
 echo "Building the host and the load tool in Release (about a minute the first time)…"
 dotnet build -c Release src/BoxOffice.Host -v q -nologo >/dev/null
 dotnet build -c Release bench/BoxOffice.Bench -v q -nologo >/dev/null
+if [ -z "${BENCH_POSTGRES:-}" ]; then
+  # The same-run ceilings, driven by the same wrk script: a bare 202 endpoint, and one that
+  # group-commits one SQLite row per request (WAL, FULL, one writer, up to 256 per transaction).
+  dotnet build -c Release bench/BoxOffice.LoadTest -v q -nologo >/dev/null
+  ceiling_tokens="$work/ceiling-tokens.txt"
+  for _ in 1 2 3 4 5 6 7 8; do echo "not-checked-by-the-ceiling"; done >"$ceiling_tokens"
+  for kind in noop commit; do
+    dotnet artifacts/bin/BoxOffice.LoadTest/release/BoxOffice.LoadTest.dll ceiling-server --kind "$kind" --data "$work/ceiling-$kind" --urls "http://127.0.0.1:$((port + 10))" \
+      >"$work/ceiling-$kind.log" 2>&1 &
+    ceiling_pid=$!
+    until curl -sf "http://127.0.0.1:$((port + 10))/health" >/dev/null; do sleep 0.2; done
+    echo "Ceiling, same run: $kind"
+    TOKENS="$ceiling_tokens" TICKET_TYPE="$(cat /proc/sys/kernel/random/uuid)" wrk -t2 -c"$connections" -d"$duration" --latency -s bench/accept/reserve.lua \
+      "http://127.0.0.1:$((port + 10))" | grep -E 'Requests/sec|  (50|90|99)%|Non-2xx'
+    kill "$ceiling_pid"; wait "$ceiling_pid" 2>/dev/null || true
+  done
+fi
 if [ -n "${BENCH_POSTGRES:-}" ]; then
   echo "The ceiling on this server, same run: the accept path's writes without HTTP or decisions…"
   dotnet artifacts/bin/BoxOffice.Bench/release/BoxOffice.Bench.dll pg-commit --connection "$BENCH_POSTGRES" --seconds 10

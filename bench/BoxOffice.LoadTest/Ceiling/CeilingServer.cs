@@ -46,7 +46,9 @@ internal static class CeilingServer
         await using var writer = kind == CeilingKind.Commit ? CommitWriter.Open(Path.Combine(Directory.CreateDirectory(data).FullName, "ceiling.db")) : null;
         await using var app = builder.Build();
         app.MapGet("/health", () => Results.Ok());
-        app.MapPost("/reserve", async (ReserveBody body, CancellationToken requestAborted) =>
+        // Both paths: the load tool posts to /reserve, bench/accept/run.sh drives it with the same wrk
+        // script as BoxOffice (POST /api/reservations; the bearer header is ignored here).
+        RouteHandlerBuilder Reserve(string path) => app.MapPost(path, async (ReserveBody body, CancellationToken requestAborted) =>
         {
             var id = Guid.CreateVersion7();
             if (writer is not null)
@@ -56,6 +58,8 @@ internal static class CeilingServer
 
             return Results.Json(new ReserveAnswer(id, "Pending"), CeilingJson.Default.ReserveAnswer, statusCode: StatusCodes.Status202Accepted);
         });
+        Reserve("/reserve");
+        Reserve("/api/reservations");
         Console.WriteLine($"ceiling-server ({kind}) listening on {urls}");
         await app.StartAsync(ct);
         await app.WaitForShutdownAsync(ct);
