@@ -12,7 +12,7 @@ internal static class Scenarios
         ["flash"] =
         [
             "flash", "--tickets", "10000", "--buyers", "50000", "--ramp", "10s", "--gateway-median-ms", "300", "--gateway-p99-ms", "3000",
-            "--final-deadline", "30s", "--mode", "EventDriven", "--name", "flash",
+            "--final-deadline", "30s", "--poll", "3s", "--mode", "EventDriven", "--name", "flash",
         ],
         ["compare"] =
         [

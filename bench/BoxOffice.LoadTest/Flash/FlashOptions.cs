@@ -25,6 +25,7 @@ internal sealed record FlashOptions(
     IReadOnlyList<TicketsMode> Modes,
     TargetOptions Target,
     TimeSpan Timeout,
+    int Connections,
     int Retries,
     TimeSpan Poll,
     TimeSpan FinalDeadline,
@@ -39,7 +40,7 @@ internal sealed record FlashOptions(
                 [--decline-rate 0] [--otp-rate 0] [--otp-think 2s] [--mode EventDriven|RequestResponse|both]
                 [--storage sqlite|postgres] [--postgres <server>] [--deployment embedded|distributed]
                 [--target <url> --signing-key <base64> --organizer-password <pw> [--host-pid <pid>]]
-                [--timeout 30s] [--retries 3] [--poll 1s] [--final-deadline 30s] [--grace 60]
+                [--timeout 30s] [--connections 2000] [--retries 3] [--poll 1s] [--final-deadline 30s] [--grace 60]
                 [--out bench/results] [--name flash] [--seed <random>]
         """;
 
@@ -61,6 +62,10 @@ internal sealed record FlashOptions(
             mode == ModeChoice.Both ? [TicketsMode.EventDriven, TicketsMode.RequestResponse] : [mode == ModeChoice.EventDriven ? TicketsMode.EventDriven : TicketsMode.RequestResponse],
             TargetOptions.From(args),
             args.Duration("--timeout", TimeSpan.FromSeconds(30)),
+            // Buyers share this many connections, as behind a front proxy: one machine cannot open a
+            // socket per buyer of 50,000 (both ends here; the host's open-file limit broke first).
+            // A request waiting for a free connection counts that wait in its answer time.
+            args.Int("--connections", 2000, 1, 100_000),
             args.Int("--retries", 3, 0, 100),
             args.Duration("--poll", TimeSpan.FromSeconds(1)),
             args.Duration("--final-deadline", TimeSpan.FromSeconds(30)),

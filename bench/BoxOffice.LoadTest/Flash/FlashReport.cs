@@ -72,6 +72,7 @@ internal sealed class FlashReport(FlashOptions options, IReadOnlyList<FlashModeR
             ["mode", string.Join(", ", options.Modes)],
             ["storage", options.Target.Embedded ? options.Target.Storage.ToString() : "the deployment's own"],
             ["client timeout per request, retries of 429/503", $"{Seconds(options.Timeout)}, {options.Retries}"],
+            ["connections the buyers share (a request waiting for one counts the wait)", N(options.Connections)],
             ["poll interval, final deadline after the last arrival", $"{Seconds(options.Poll)}, {Seconds(options.FinalDeadline)}"],
             ["invariants grace", $"{options.GraceSeconds} s"],
             ["random seed", N(options.Seed)],

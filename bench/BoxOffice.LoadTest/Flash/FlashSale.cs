@@ -35,7 +35,7 @@ internal static class FlashSale
 
     private static async Task<FlashModeResult> RunModeAsync(FlashOptions options, TicketsMode mode, string folder, CancellationToken ct)
     {
-        using var http = Http.Create();
+        using var http = Http.Create(options.Connections);
         var settings = new HostSettings(mode, options.GatewayMedianMs, options.GatewayP99Ms, options.GatewayFailureRate, options.Target.Storage, options.Target.Postgres);
         Console.WriteLine($"[{mode}] starting the system under test…");
         await using var target = await Target.StartAsync(options.Target, settings, Path.Combine(folder, $"host-{mode}.log"), http, ct);
