@@ -52,6 +52,13 @@ internal sealed class TicketsOptions
     /// </summary>
     public RequestResponseWait RequestResponseWait { get; set; } = RequestResponseWait.BlockThread;
 
+    /// <summary>
+    /// How long a ticket type found with no ticket left is answered "sold out" at the edge, without
+    /// joining the accept queue (<see cref="Reservations.SoldOutRecently"/>); zero turns it off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan SoldOutMemory { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>How often overdue holds are looked for.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:01")]
     public TimeSpan ExpiryInterval { get; set; } = TimeSpan.FromMilliseconds(250);

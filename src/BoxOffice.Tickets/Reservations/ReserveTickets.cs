@@ -192,6 +192,12 @@ internal static class ReserveTickets
         var request = new ReserveRequest(
             Guid.CreateVersion7(time.GetUtcNow()), user.UserId(), user.BirthDateOf(), body!.TicketTypeId!.Value, body.Quantity!.Value,
             PaymentTokenSeal.Seal(body.PaymentToken!, paymentsKey), key.Length == 0 ? null : key, key.Length == 0 ? null : Hash(body));
+        if (request.IdempotencyKey is null && SoldOutRecently.Holds(request.TicketTypeId, time.GetUtcNow()))
+        {
+            metrics.Refusal(Refusal.SoldOut);
+            return SoldOut(request.Quantity, available: 0);
+        }
+
         using var waiter = options.Value.Mode == TicketsMode.RequestResponse ? AnswerWhenFinal.Watch(request.ReservationId) : null;
         if (!queue.TryJoin(request, out var decided))
         {
@@ -218,6 +224,11 @@ internal static class ReserveTickets
         {
             case ReserveOutcome.Refused refused:
                 metrics.Refusal(refused.Why);
+                if (refused is { Why: Refusal.SoldOut, Type.Available: 0 })
+                {
+                    SoldOutRecently.Remember(refused.Type.Id, time.GetUtcNow(), options.Value.SoldOutMemory);
+                }
+
                 break;
             case ReserveOutcome.KeyReused:
                 metrics.IdempotencyKeyReused();
@@ -415,10 +426,12 @@ internal static class ReserveTickets
             string.Create(CultureInfo.InvariantCulture, $"Buyers must be at least {refused.Type!.MinimumAge} on the day of the event.")),
         Refusal.PendingReservationExists => PendingReservationExists(refused.Holds!),
         Refusal.TicketLimit => TicketLimit(refused.Holds!, refused.Limits!, quantity),
-        Refusal.SoldOut => Problems.Result(ProblemTypes.SoldOut,
-            string.Create(CultureInfo.InvariantCulture, $"Fewer than {quantity} tickets of this type are left ({refused.Type!.Available} available); nothing was held.")),
+        Refusal.SoldOut => SoldOut(quantity, refused.Type!.Available),
         _ => throw new InvalidOperationException($"Unmapped refusal {refused.Why}."),
     };
+
+    private static IResult SoldOut(int quantity, int available) => Problems.Result(ProblemTypes.SoldOut,
+        string.Create(CultureInfo.InvariantCulture, $"Fewer than {quantity} tickets of this type are left ({available} available); nothing was held."));
 
     private static IResult PendingReservationExists(BuyerHolds holds) => holds.LatestPending is { } pending
         ? Problems.Result(ProblemTypes.PendingReservationExists,

@@ -82,6 +82,13 @@ internal sealed class TicketsWriter : IChangeWriter<TicketsChange>
                 transaction.OnCommitted(() => AnswerWhenFinal.Final(final.Id));
             }
 
+            if (SoldOutRecently.Any && change is StockMoved { Held: < 0, Sold: <= 0 } or StockMoved { Sold: < 0 } or CapacityChanged)
+            {
+                // Tickets back on sale (or a new capacity): the edge stops answering "sold out" once this commits.
+                var type = change is StockMoved back ? back.TicketTypeId : ((CapacityChanged)change).TicketTypeId;
+                transaction.OnCommitted(() => SoldOutRecently.Forget(type));
+            }
+
             switch (change)
             {
                 case StockMoved move:
