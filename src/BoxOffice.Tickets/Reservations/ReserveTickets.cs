@@ -186,18 +186,19 @@ internal static class ReserveTickets
             return Problems.Validation(errors);
         }
 
+        // Before the token is sealed: a sold-out answer costs no encryption.
+        if (key.Length == 0 && SoldOutRecently.Holds(body!.TicketTypeId!.Value, time.GetUtcNow()))
+        {
+            metrics.Refusal(Refusal.SoldOut);
+            return SoldOut(body.Quantity!.Value, available: 0);
+        }
+
         var user = http.User;
         // Sealed here, on the request's thread: the token never reaches the log (or the single
         // writer's queue) in clear, and the writer does not pay for the encryption.
         var request = new ReserveRequest(
             Guid.CreateVersion7(time.GetUtcNow()), user.UserId(), user.BirthDateOf(), body!.TicketTypeId!.Value, body.Quantity!.Value,
             PaymentTokenSeal.Seal(body.PaymentToken!, paymentsKey), key.Length == 0 ? null : key, key.Length == 0 ? null : Hash(body));
-        if (request.IdempotencyKey is null && SoldOutRecently.Holds(request.TicketTypeId, time.GetUtcNow()))
-        {
-            metrics.Refusal(Refusal.SoldOut);
-            return SoldOut(request.Quantity, available: 0);
-        }
-
         using var waiter = options.Value.Mode == TicketsMode.RequestResponse ? AnswerWhenFinal.Watch(request.ReservationId) : null;
         if (!queue.TryJoin(request, out var decided))
         {
