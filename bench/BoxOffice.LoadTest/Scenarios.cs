@@ -12,12 +12,12 @@ internal static class Scenarios
         ["flash"] =
         [
             "flash", "--tickets", "10000", "--buyers", "50000", "--ramp", "10s", "--gateway-median-ms", "300", "--gateway-p99-ms", "3000",
-            "--final-deadline", "30s", "--poll", "3s", "--mode", "EventDriven", "--name", "flash",
+            "--final-deadline", "30s", "--poll", "3s", "--mode", "EventDriven", "--ceilings", "10s", "--name", "flash",
         ],
         ["compare"] =
         [
             "flash", "--buyers", "2000", "--tickets", "2000", "--ramp", "1s", "--gateway-median-ms", "1000", "--gateway-p99-ms", "3000",
-            "--mode", "both", "--timeout", "30s", "--name", "compare",
+            "--mode", "both", "--timeout", "30s", "--ceilings", "10s", "--name", "compare",
         ],
         ["coldstart"] = ["coldstart", "--rounds", "3", "--name", "coldstart"],
         ["smoke"] =

@@ -32,7 +32,8 @@ internal sealed record FlashOptions(
     int GraceSeconds,
     string Out,
     string Name,
-    int Seed)
+    int Seed,
+    TimeSpan Ceilings)
 {
     public const string Help = """
           flash [--buyers 1000] [--tickets 500] [--ticket-types 1] [--quantity 1] [--ramp 10s]
@@ -41,7 +42,7 @@ internal sealed record FlashOptions(
                 [--storage sqlite|postgres] [--postgres <server>] [--deployment embedded|distributed]
                 [--target <url> --signing-key <base64> --organizer-password <pw> [--host-pid <pid>]]
                 [--timeout 30s] [--connections 2000] [--retries 3] [--poll 1s] [--final-deadline 30s] [--grace 60]
-                [--out bench/results] [--name flash] [--seed <random>]
+                [--out bench/results] [--name flash] [--seed <random>] [--ceilings 0s]
         """;
 
     public static FlashOptions From(Arguments args)
@@ -72,7 +73,9 @@ internal sealed record FlashOptions(
             args.Int("--grace", 60, 0, 86_400),
             args.Text("--out", "bench/results"),
             args.Text("--name", "flash"),
-            args.Int("--seed", Random.Shared.Next(1, int.MaxValue), 0));
+            args.Int("--seed", Random.Shared.Next(1, int.MaxValue), 0),
+            // Measured before the sale, same machine, same client: the noop and commit ceilings (0: none).
+            args.Duration("--ceilings", TimeSpan.Zero));
         if (options.DeclineRate + options.OtpRate > 1)
         {
             throw new UsageException("--decline-rate and --otp-rate add up to more than 1.");
