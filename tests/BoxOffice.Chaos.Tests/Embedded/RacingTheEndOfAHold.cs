@@ -1,9 +1,10 @@
 using System.Net;
+using BoxOffice.Chaos.Tests.Support;
 using BoxOffice.Host.Tests.Support;
 using BoxOffice.Testing;
 using Microsoft.Extensions.Time.Testing;
 
-namespace BoxOffice.Host.Tests.Surviving;
+namespace BoxOffice.Chaos.Tests.Embedded;
 
 /// <summary>
 /// The end of a hold raced, many times at once, by the buyer's late payment (the OTP challenge
@@ -13,8 +14,8 @@ namespace BoxOffice.Host.Tests.Surviving;
 /// </summary>
 public sealed class RacingTheEndOfAHold
 {
-    /// <summary>How many reservations race; <c>BOXOFFICE_HOLD_RACES</c> sets it (1000 for the full size, 100 in CI).</summary>
-    private static int Races => int.TryParse(Environment.GetEnvironmentVariable("BOXOFFICE_HOLD_RACES"), out var races) && races > 0 ? races : 100;
+    /// <summary>How many reservations race: 100 in CI, 1,000 at full size; <c>BOXOFFICE_HOLD_RACES</c> sets it.</summary>
+    private static readonly int Races = ChaosSize.Of("BOXOFFICE_HOLD_RACES", ci: 100, full: 1000);
 
     [Fact]
     public async Task Expiry_a_late_payment_and_a_cancel_racing_leave_one_final_state_and_every_invariant_holding()

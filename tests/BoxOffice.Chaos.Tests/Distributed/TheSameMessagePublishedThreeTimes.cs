@@ -2,7 +2,7 @@ using BoxOffice.Distributed.Tests.Support;
 using BoxOffice.Testing;
 using RabbitMQ.Client;
 
-namespace BoxOffice.Distributed.Tests.Deduplicating;
+namespace BoxOffice.Chaos.Tests.Distributed;
 
 /// <summary>Every event of a purchase delivered three times over the broker: each consumer's inbox drops the copies.</summary>
 public sealed class TheSameMessagePublishedThreeTimes(SharedDeployment shared)

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using BoxOffice.Distributed.Tests.Support;
 using BoxOffice.Testing;
 
-namespace BoxOffice.Distributed.Tests.Surviving;
+namespace BoxOffice.Chaos.Tests.Distributed;
 
 /// <summary>The broker restarts in the middle of a run: relays and consumers reconnect and resume.</summary>
 public sealed class RestartingRabbitMq(SharedDeployment shared)

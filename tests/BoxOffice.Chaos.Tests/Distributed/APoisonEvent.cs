@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using BoxOffice.Distributed.Tests.Support;
 using BoxOffice.Testing;
 
-namespace BoxOffice.Distributed.Tests.DeadLettering;
+namespace BoxOffice.Chaos.Tests.Distributed;
 
 /// <summary>A consumer that fails on one event type: its events go to the dead letters while the rest of the system flows; redrive applies them once.</summary>
 public sealed class APoisonEvent(SharedDeployment shared)

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using BoxOffice.Host.Tests.Support;
 using BoxOffice.Testing;
 
-namespace BoxOffice.Host.Tests.Surviving;
+namespace BoxOffice.Chaos.Tests.Embedded;
 
 /// <summary>
 /// The real host, as its own process, killed with SIGKILL while buyers reserve and payments run,

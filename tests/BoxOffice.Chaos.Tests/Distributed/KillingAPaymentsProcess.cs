@@ -1,6 +1,6 @@
 using BoxOffice.Distributed.Tests.Support;
 
-namespace BoxOffice.Distributed.Tests.Surviving;
+namespace BoxOffice.Chaos.Tests.Distributed;
 
 /// <summary>kill -9 of a Payments process in the middle of a run of charges.</summary>
 public sealed class KillingAPaymentsProcess(SharedDeployment shared)
