@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using BoxOffice.Chaos.Tests.Support;
 using BoxOffice.Host.Tests.Support;
 using BoxOffice.Testing;
 
@@ -9,19 +10,22 @@ namespace BoxOffice.Chaos.Tests.Embedded;
 
 /// <summary>
 /// The real host, as its own process, killed with SIGKILL while buyers reserve and payments run,
-/// and started again on the same data folder each time. Buyers whose request got no answer retry
-/// with the same Idempotency-Key, as a client should. Afterwards every accepted reservation is
-/// final and the operators' invariant check holds: nothing oversold, lost, charged twice or untold.
+/// and started again on the same data folder each time. Requests that got no answer are asked again
+/// with the same Idempotency-Key, as a client should. Afterwards every accepted reservation is final
+/// and the operators' invariant check holds: nothing oversold, lost, charged twice or untold.
 /// </summary>
 public sealed class CrashingTheHost
 {
-    /// <summary>How many kills; <c>BOXOFFICE_HOST_KILLS</c> sets it (4 in CI).</summary>
-    private static readonly int Kills = Setting("BOXOFFICE_HOST_KILLS", 4);
+    /// <summary>How many kills: 4 in CI, 20 at full size; <c>BOXOFFICE_HOST_KILLS</c> sets it.</summary>
+    private static readonly int Kills = ChaosSize.Of("BOXOFFICE_HOST_KILLS", ci: 4, full: 20);
 
-    /// <summary>How many buyers, fifteen per kill by default; <c>BOXOFFICE_HOST_BUYERS</c> sets it. Two thirds as many tickets.</summary>
-    private static readonly int Buyers = Setting("BOXOFFICE_HOST_BUYERS", 15 * (Kills + 1) - 15);
+    /// <summary>How many reservations: 60 in CI, 10,000 at full size; <c>BOXOFFICE_HOST_RESERVATIONS</c> sets it. Two thirds as many tickets.</summary>
+    private static readonly int Reservations = ChaosSize.Of("BOXOFFICE_HOST_RESERVATIONS", ci: 60, full: 10_000);
 
-    private static readonly int Capacity = Buyers * 2 / 3;
+    /// <summary>A buyer for every ten reservations (6 to 100): each asks for one ticket at a time, many times.</summary>
+    private static readonly int Buyers = Math.Clamp(Reservations / 10, 6, 100);
+
+    private static readonly int Capacity = Reservations * 2 / 3;
 
     [Fact]
     public async Task Killed_while_buyers_reserve_more_tickets_than_there_are_every_accepted_reservation_ends_final_and_every_invariant_holds()
@@ -36,39 +40,45 @@ public sealed class CrashingTheHost
             ["Seed__OrganizerPassword"] = TestApp.OrganizerPassword,
             ["RateLimits__RegistrationsPerHourPerAddress"] = "100000",
             ["RateLimits__LoginsPerMinutePerAddress"] = "100000",
+            ["RateLimits__ReservationBurstPerUser"] = "1000000",
+            ["RateLimits__ReservationsPerMinutePerUser"] = "1000000",
+            // Each buyer reserves one ticket many times over, often several at once.
+            ["Tickets__MaxPendingPerEvent"] = "10000",
+            ["Tickets__MaxTicketsPerEvent"] = "10000",
             // The simulator answers within tens of milliseconds, so kills land among charges in flight too.
             ["PaymentGateway__LatencyMedianMs"] = "20",
             ["PaymentGateway__LatencyP99Ms"] = "80",
         };
         var (host, _) = await HostProcess.StartAsync(folder.Path, ct, environment, address.ToString());
+        var buyers = new List<HttpClient>();
         try
         {
             using var organizer = await HostProcess.SignInAsync(address, TestApp.OrganizerEmail, TestApp.OrganizerPassword);
             var (_, type) = await TestApp.CreateEventAsync(organizer, capacity: Capacity, maxPerOrder: 1);
-            var buyers = new List<HttpClient>();
             for (var i = 0; i < Buyers; i++)
             {
                 buyers.Add(await HostProcess.BuyerAsync(address));
             }
 
-            // The buyers come in groups, one group before each kill and one after the last. Each kill
-            // comes as soon as the group's first answer is back, so most of its requests are still on
-            // their way and every accepted reservation's payment too. Every fifth card is declined: its
-            // tickets go back on sale for the buyers after it.
+            // The reservations come in groups, one group before each kill and one after the last. Each
+            // kill comes as soon as the group's first answer is back, so most of its requests are still
+            // on their way and every accepted reservation's payment too. Every fifth card is declined:
+            // its tickets go back on sale for the reservations after it.
             var answers = new ConcurrentDictionary<int, (HttpStatusCode Status, Guid? Id)>();
-            var perGroup = Buyers / (Kills + 1);
+            var perGroup = Reservations / (Kills + 1);
             var requests = new List<Task>();
             var inFlightAtKills = new List<int>();
+            var started = TimeProvider.System.GetTimestamp();
             for (var group = 0; group <= Kills; group++)
             {
-                var members = Enumerable.Range(group * perGroup, group == Kills ? Buyers - (group * perGroup) : perGroup).ToList();
-                requests.AddRange(members.Select(i => ReserveUntilAnsweredAsync(buyers[i], type, i % 5 == 4 ? "tok_chargeDeclined" : "tok_visa", answers, i)));
+                var members = Enumerable.Range(group * perGroup, group == Kills ? Reservations - (group * perGroup) : perGroup).ToList();
+                requests.AddRange(members.Select(i => ReserveUntilAnsweredAsync(BuyerOf(buyers, i), type, Declined(i) ? "tok_chargeDeclined" : "tok_visa", answers, i)));
                 if (group == Kills)
                 {
                     break;
                 }
 
-                await Eventually.HoldsAsync(() => members.Count(answers.ContainsKey), n => n >= 1, "the group's first answer", TimeSpan.FromSeconds(60));
+                await Eventually.HoldsAsync(() => members.Count(answers.ContainsKey), n => n >= 1, "the group's first answer", TimeSpan.FromSeconds(120));
                 await Task.Delay(random.Next(0, 30), ct);
                 // The work in flight: the group's requests still unanswered and the events the consumers
                 // (Payments charging, Tickets acquiring, Notifications telling …) have yet to apply.
@@ -79,32 +89,36 @@ public sealed class CrashingTheHost
             }
 
             var load = Task.WhenAll(requests);
-            await load.WaitAsync(TimeSpan.FromSeconds(120), ct);
-            var why = $"seed {seed}, {Kills} kills, {Buyers} buyers for {Capacity} tickets; requests and events in flight at each kill: {string.Join(", ", inFlightAtKills)}";
+            await load.WaitAsync(TimeSpan.FromSeconds(120 + (Reservations / 20)), ct);
+            var why = $"seed {seed}, {Kills} kills, {Reservations} reservations by {Buyers} buyers for {Capacity} tickets; requests and events in flight at each kill: {string.Join(", ", inFlightAtKills)}";
             // The kills landed with work in flight (three in four at least), not in a quiet moment between groups.
             inFlightAtKills.Count(n => n > 0).ShouldBeGreaterThanOrEqualTo(Kills * 3 / 4, why);
 
             var accepted = answers.Where(a => a.Value.Status == HttpStatusCode.Accepted).ToList();
-            TestContext.Current.TestOutputHelper?.WriteLine($"{why}; accepted {accepted.Count}, refused {answers.Count - accepted.Count}");
             answers.Values.ShouldAllBe(a => a.Status == HttpStatusCode.Accepted || a.Status == HttpStatusCode.Conflict, why);
             accepted.Select(a => a.Value.Id).Distinct().Count().ShouldBe(accepted.Count, why);
-            foreach (var (buyer, id) in accepted.Select(a => (buyers[a.Key], a.Value.Id!.Value)))
+            // Quiescence: every consumer has applied every event (each lag 0), then each reservation is read once.
+            await Eventually.HoldsAsync(() => LagAsync(organizer), lag => lag == 0, $"the consumers catch up ({why})", TimeSpan.FromSeconds(120 + (Reservations / 50)));
+            var finals = new ConcurrentDictionary<int, string>();
+            await Parallel.ForEachAsync(accepted, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (a, _) =>
             {
-                var final = await buyer.UntilAsync(id, r => r.Status() != "Pending", $"reservation {id} is final ({why})", seconds: 60);
-                final.Status().ShouldBe(buyers.IndexOf(buyer) % 5 == 4 ? "Released" : "Acquired", why);
+                var final = await BuyerOf(buyers, a.Key).UntilAsync(a.Value.Id!.Value, r => r.Status() != "Pending", $"reservation {a.Value.Id} is final ({why})", seconds: 60);
+                finals[a.Key] = final.Status();
+            });
+            foreach (var (index, status) in finals)
+            {
+                status.ShouldBe(Declined(index) ? "Released" : "Acquired", $"reservation {index}: {why}");
             }
 
             var report = await Eventually.HoldsAsync(
                 async () => await TestApp.Json(await organizer.GetAsync(new Uri("/api/admin/invariants", UriKind.Relative), ct)),
                 r => r["holds"]!.GetValue<bool>(), $"every invariant holds ({why})", TimeSpan.FromSeconds(60));
             report["invariants"]!.AsArray().Count.ShouldBe(9);
-            var sold = accepted.Count(a => a.Key % 5 != 4);
+            var sold = finals.Count(f => f.Value == "Acquired");
             sold.ShouldBeLessThanOrEqualTo(Capacity, why);
-
-            foreach (var buyer in buyers)
-            {
-                buyer.Dispose();
-            }
+            TestContext.Current.TestOutputHelper?.WriteLine(
+                $"{why}; accepted {accepted.Count}, refused sold out {answers.Count - accepted.Count}, acquired {sold}, released {finals.Count - sold}; "
+                + $"{TimeProvider.System.GetElapsedTime(started).TotalSeconds:F0} s");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -112,9 +126,18 @@ public sealed class CrashingTheHost
         }
         finally
         {
+            foreach (var buyer in buyers)
+            {
+                buyer.Dispose();
+            }
+
             await host.DisposeAsync();
         }
     }
+
+    private static bool Declined(int index) => index % 5 == 4;
+
+    private static HttpClient BuyerOf(List<HttpClient> buyers, int index) => buyers[index % buyers.Count];
 
     /// <summary>
     /// One buyer's reservation: asked with an Idempotency-Key and asked again with the same key
@@ -164,9 +187,6 @@ public sealed class CrashingTheHost
         var subscriptions = (JsonArray)await TestApp.Json(await organizer.GetAsync(new Uri("/api/admin/messaging/subscriptions", UriKind.Relative), TestContext.Current.CancellationToken));
         return subscriptions.Sum(s => (int?)s!["lag"]?.GetValue<long>() ?? 0);
     }
-
-    private static int Setting(string name, int fallback) =>
-        int.TryParse(Environment.GetEnvironmentVariable(name), out var value) && value > 0 ? value : fallback;
 
     private static string Tail(string output) => output.Length <= 6000 ? output : output[^6000..];
 
