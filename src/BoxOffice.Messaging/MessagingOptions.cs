@@ -169,6 +169,15 @@ public sealed class MessagingOptions
     /// </summary>
     public Dictionary<string, string?> Faults { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// A transport fault, for the chaos suite: the relay publishes every event this many times to
+    /// RabbitMQ (each batch again, whole, after the first), so every consumer receives each message
+    /// that many times and its inbox must drop the copies. 1 (the default) is no fault; at most 5;
+    /// refused at start in Production. RabbitMQ transport only.
+    /// </summary>
+    [Range(1, 5)]
+    public int PublishCopies { get; set; } = 1;
+
     /// <summary>The faults that are set, consumer → wire name.</summary>
     internal IEnumerable<KeyValuePair<string, string>> ActiveFaults =>
         Faults.Where(f => !string.IsNullOrWhiteSpace(f.Value)).Select(f => KeyValuePair.Create(f.Key, f.Value!.Trim()));

@@ -49,6 +49,7 @@ internal sealed partial class BrokerConsumer
     private Dictionary<string, long> _appliedLocally = new(StringComparer.Ordinal);
     private long _inFlight;
     private long _applied;
+    private long _duplicates;
     private volatile SubscriptionState _state = SubscriptionState.Starting;
 
     public BrokerConsumer(ConsumerGroup group, BrokerConnections broker, MessagingOptions options, TimeProvider time, MessagingHooks? hooks, ILogger logger)
@@ -337,9 +338,21 @@ internal sealed partial class BrokerConsumer
             var added = inbox.Count == 0 ? [] : await inbox.ExecuteAsync(ct);
             tx.GathersWrites = gather;
             var applied = 0;
+            var duplicates = 0;
             for (int i = 0, row = 0; i < items.Count; i++)
             {
-                if (items[i].Event is not { } stored || added[row++] == 0 || IsAppliedLocally(stored) || !Handles(stored))
+                if (items[i].Event is not { } stored)
+                {
+                    continue;
+                }
+
+                if (added[row++] == 0 || IsAppliedLocally(stored))
+                {
+                    duplicates++;
+                    continue;
+                }
+
+                if (!Handles(stored))
                 {
                     continue;
                 }
@@ -363,6 +376,7 @@ internal sealed partial class BrokerConsumer
 
             await tx.CommitAsync(ct);
             Interlocked.Add(ref _applied, applied);
+            Interlocked.Add(ref _duplicates, duplicates);
             return (-1, null);
         }
         catch (Exception ex) when (held && !ct.IsCancellationRequested)
@@ -577,7 +591,7 @@ internal sealed partial class BrokerConsumer
 
         var applied = Applied;
         var lag = ready + Math.Max(0, Interlocked.Read(ref _inFlight));
-        return new SubscriptionStatus(_group.Name, string.Join(",", _group.Definition.Sources), applied, applied + lag, state, Queue, applied);
+        return new SubscriptionStatus(_group.Name, string.Join(",", _group.Definition.Sources), applied, applied + lag, state, Queue, applied, Interlocked.Read(ref _duplicates));
     }
 
     private sealed record Item(Delivery Delivery, StoredEvent? Event, string? TraceParent);

@@ -180,7 +180,10 @@ internal sealed partial class Relay(ServiceDatabase database, BrokerConnections 
             return 0;
         }
 
-        var (confirmed, failure) = await PublishAsync(channel, broker.Names.Events, e => e.Stored.Envelope.Type, events, ct);
+        // A chaos fault (Messaging:PublishCopies): the whole batch again after it, so copies reach consumers in later batches too.
+        var published = options.PublishCopies == 1 ? events : Enumerable.Repeat(events, options.PublishCopies).SelectMany(copy => copy).ToList();
+        var (confirmedCopies, failure) = await PublishAsync(channel, broker.Names.Events, e => e.Stored.Envelope.Type, published, ct);
+        var confirmed = Math.Min(confirmedCopies, events.Count);
         if (confirmed > 0)
         {
             var position = events[confirmed - 1].Stored.Sequence;
@@ -200,7 +203,7 @@ internal sealed partial class Relay(ServiceDatabase database, BrokerConnections 
         if (failure is not null)
         {
             throw new InvalidOperationException(
-                $"The broker did not take event {events[confirmed].Stored.Sequence} of '{database.Name}' ({events[confirmed].Stored.Envelope.Type}): {failure.Message}", failure);
+                $"The broker did not take event {published[confirmedCopies].Stored.Sequence} of '{database.Name}' ({published[confirmedCopies].Stored.Envelope.Type}): {failure.Message}", failure);
         }
 
         return events.Count;

@@ -128,6 +128,10 @@ public static class MessagingServiceCollectionExtensions
                     (o, env) => !env.IsProduction() || !o.ActiveFaults.Any(),
                     "Messaging:Faults is set, but demo faults are refused in Production: remove every Messaging:Faults:<consumer> setting "
                     + "(env Messaging__Faults__<consumer>), or run in another environment (ASPNETCORE_ENVIRONMENT=Development).")
+                .Validate<IHostEnvironment>(
+                    (o, env) => !env.IsProduction() || o.PublishCopies == 1,
+                    "Messaging:PublishCopies is above 1, a fault for the chaos suite that refused in Production: remove it "
+                    + "(env Messaging__PublishCopies), or run in another environment (ASPNETCORE_ENVIRONMENT=Development).")
                 .ValidateOnStart();
             services.TryAddSingleton(TimeProvider.System);
             services.TryAddSingleton<WorkLoopServices>();

@@ -17,7 +17,12 @@ namespace BoxOffice.Messaging.Operations;
 /// <param name="State">What it is doing.</param>
 /// <param name="Queue">The broker queue it consumes, or the exchange a relay publishes to; null on the local transport.</param>
 /// <param name="Applied">Events applied by this process since it started, for a queue.</param>
-public sealed record SubscriptionStatus(string Consumer, string Source, long Position, long Head, SubscriptionState State, string? Queue = null, long? Applied = null)
+/// <param name="Duplicates">
+/// Deliveries this process dropped since it started because they were applied already (its inbox
+/// had them: a redelivery, a relay publishing twice), for a queue.
+/// </param>
+public sealed record SubscriptionStatus(
+    string Consumer, string Source, long Position, long Head, SubscriptionState State, string? Queue = null, long? Applied = null, long? Duplicates = null)
 {
     /// <summary>Events in the log it has not reached yet (of any type), or left in its queue.</summary>
     public long Lag => Math.Max(0, Head - Position);
