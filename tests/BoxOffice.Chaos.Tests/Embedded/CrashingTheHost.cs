@@ -45,6 +45,11 @@ public sealed class CrashingTheHost
             // Each buyer reserves one ticket many times over, often several at once.
             ["Tickets__MaxPendingPerEvent"] = "10000",
             ["Tickets__MaxTicketsPerEvent"] = "10000",
+            // What is checked is that no crash loses or doubles work, so every card that is not declined
+            // must end Acquired: a hold long enough for the whole run. At full size on 2 cores the
+            // payments backlog behind 20 restarts outlived the 10-minute default, and the first
+            // reservations expired (and were refunded), as they should once their hold is over.
+            ["Tickets__HoldDuration"] = "01:00:00",
             // The simulator answers within tens of milliseconds, so kills land among charges in flight too.
             ["PaymentGateway__LatencyMedianMs"] = "20",
             ["PaymentGateway__LatencyP99Ms"] = "80",
