@@ -56,18 +56,24 @@ public sealed partial class FillingTheDisk
             ["PaymentGateway__LatencyMedianMs"] = "20",
             ["PaymentGateway__LatencyP99Ms"] = "80",
         };
+        var clock = Stopwatch.StartNew();
+        var phases = new List<string>();
+        void Phase(string name) => phases.Add($"{name} {clock.Elapsed.TotalSeconds:F1} s");
         var (host, address) = await HostProcess.StartAsync(data, ct, environment);
         try
         {
+            Phase("started");
             using var organizer = await HostProcess.SignInAsync(address, TestApp.OrganizerEmail, TestApp.OrganizerPassword);
             var total = Settled + InFlight + WhileFull;
             var (_, type) = await TestApp.CreateEventAsync(organizer, capacity: total * 2, maxPerOrder: 1);
+            // One after another: thirty registrations at once met SQLite's busy timeout here (500 'database is locked').
             var buyers = new List<HttpClient>();
             for (var i = 0; i < total; i++)
             {
                 buyers.Add(await HostProcess.BuyerAsync(address));
             }
 
+            Phase("buyers registered");
             var accepted = new ConcurrentDictionary<int, Guid>();
             var keys = Enumerable.Range(0, total).Select(i => $"disk-{i}-{Guid.NewGuid():N}").ToList();
 
@@ -79,24 +85,37 @@ public sealed partial class FillingTheDisk
                 await buyers[i].UntilAsync(accepted[i], r => r.Status() == "Acquired", $"settled reservation {accepted[i]} is acquired", seconds: 60);
             }
 
-            // In flight: accepted, then the disk fills at once, while their payments and the events
-            // after them are still on their way.
-            await Task.WhenAll(Enumerable.Range(Settled, InFlight).Select(async i =>
-                accepted[i] = await buyers[i].ReserveAcceptedAsync(type, 1)));
-            var fillerBytes = Fill(filler);
+            // In flight: the disk is filled to its last megabyte first, then buyers reserve and the
+            // last megabyte goes as soon as the first of them is accepted, while the others' requests,
+            // their payments and the events after them are still on their way.
+            Phase("settled");
+            var answers = new ConcurrentDictionary<int, Answer>();
+            using var file = new FileStream(filler, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+            var fillerBytes = Fill(file, leaveBytes: 1024 * 1024);
+            var inFlight = Enumerable.Range(Settled, InFlight).Select(async i => answers[i] = await ReserveAsync(buyers[i], type, keys[i])).ToList();
+            await Eventually.HoldsAsync(() => answers.Count, n => n >= 1, "the first answer in flight", TimeSpan.FromSeconds(30));
+            fillerBytes += Fill(file, leaveBytes: 0);
+            // Closed at once: a deleted file's space returns only once nobody holds it open.
+            file.Dispose();
+            Phase("disk full");
+            var unansweredAtFill = InFlight - answers.Count;
             var pendingAtFill = 0;
-            foreach (var i in Enumerable.Range(Settled, InFlight))
+            foreach (var (i, answer) in answers.ToList())
             {
-                pendingAtFill += (await buyers[i].ReservationAsync(accepted[i])).Status() == "Pending" ? 1 : 0;
+                pendingAtFill += answer.Id is { } id && (await buyers[i].ReservationAsync(id)).Status() == "Pending" ? 1 : 0;
             }
 
             var lagAtFill = await LagAsync(organizer);
+            await Task.WhenAll(inFlight);
             var why = $"{DiskMegabytes} MB disk, filled with {fillerBytes / (1024 * 1024)} MB; {Settled} settled, {InFlight} in flight "
-                + $"({pendingAtFill} still pending and {lagAtFill} events unapplied when it filled), {WhileFull} buyers while full for {FullSeconds} s";
+                + $"({unansweredAtFill} unanswered, {pendingAtFill} accepted but pending and {lagAtFill} events unapplied when it filled), "
+                + $"{WhileFull} buyers while full for {FullSeconds} s";
+            // The disk filled with work in flight, not in a quiet moment.
+            (unansweredAtFill + pendingAtFill + lagAtFill).ShouldBeGreaterThan(0, why);
 
             // While full: every buyer asks once (an Idempotency-Key each), and the host is asked
             // for what it committed, until the disk has been full for long enough.
-            var whileFull = new List<(int Buyer, HttpStatusCode Status, string? Problem, string? RetryAfter, string? Detail)>();
+            var whileFull = answers.Values.ToList();
             var fullSince = Stopwatch.StartNew();
             var nextBuyer = Settled + InFlight;
             var reads = 0;
@@ -106,15 +125,7 @@ public sealed partial class FillingTheDisk
                 if (nextBuyer < total)
                 {
                     var i = nextBuyer++;
-                    using var response = await buyers[i].ReserveAsync(type, 1, idempotencyKey: keys[i]);
-                    var body = await response.Content.ReadAsStringAsync(ct);
-                    if (response.StatusCode == HttpStatusCode.Accepted)
-                    {
-                        accepted[i] = JsonNode.Parse(body)!["id"]!.GetValue<Guid>();
-                    }
-
-                    var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json" ? JsonNode.Parse(body) : null;
-                    whileFull.Add((i, response.StatusCode, problem?["type"]?.GetValue<string>(), response.Headers.RetryAfter?.ToString(), problem?["detail"]?.GetValue<string>()));
+                    whileFull.Add(await ReserveAsync(buyers[i], type, keys[i]));
                 }
 
                 // What was committed still reads: a settled reservation, as its buyer sees it.
@@ -122,8 +133,13 @@ public sealed partial class FillingTheDisk
                 (await buyers[settled].ReservationAsync(accepted[settled])).Status().ShouldBe("Acquired", why);
                 reads++;
                 host.HasExited.ShouldBeFalse($"the host exited while the disk was full ({why}){Environment.NewLine}{Tail(host.Output)}");
-                healthWhileFull = await HealthAsync(address);
                 await Task.Delay(100, ct);
+            }
+
+            healthWhileFull = await HealthAsync(address);
+            foreach (var answer in whileFull.Where(a => a.Id is not null))
+            {
+                accepted[answer.Buyer] = answer.Id!.Value;
             }
 
             // A new account needs a write too: refused the same way.
@@ -157,7 +173,8 @@ public sealed partial class FillingTheDisk
 
             // Space returns: nothing restarts. A refused buyer who asks again with the same key is accepted.
             File.Delete(filler);
-            foreach (var (i, _, _, _, _) in refused)
+            Phase("space back");
+            foreach (var i in refused.Select(a => a.Buyer))
             {
                 var retried = await Eventually.HoldsAsync(
                     async () =>
@@ -169,12 +186,14 @@ public sealed partial class FillingTheDisk
                 accepted[i] = JsonNode.Parse(retried.Body)!["id"]!.GetValue<Guid>();
             }
 
+            Phase("refused buyers accepted");
             // Nothing committed is lost: every reservation ever answered 202 ends acquired.
             foreach (var (i, id) in accepted)
             {
                 await buyers[i].UntilAsync(id, r => r.Status() == "Acquired", $"reservation {id} of buyer {i} is acquired ({why})", seconds: 60);
             }
 
+            Phase("all acquired");
             accepted.Count.ShouldBe(total, why);
             accepted.Values.Distinct().Count().ShouldBe(total, why);
 
@@ -193,6 +212,8 @@ public sealed partial class FillingTheDisk
             (await Eventually.HoldsAsync(() => HealthAsync(address), h => h == "Healthy", "the host is healthy again", TimeSpan.FromSeconds(30))).ShouldBe("Healthy");
 
             // Said once per database, not once per failed write.
+            Phase("invariants hold");
+            TestContext.Current.TestOutputHelper?.WriteLine($"timeline: {string.Join(", ", phases)}");
             var output = host.Output;
             var told = FullLine().Matches(output).Count;
             TestContext.Current.TestOutputHelper?.WriteLine($"'storage full' logged {told} times, 'space returned' {ReturnedLine().Matches(output).Count} times");
@@ -214,16 +235,30 @@ public sealed partial class FillingTheDisk
         }
     }
 
-    /// <summary>Writes <paramref name="path"/> until the disk refuses another byte; its size.</summary>
-    private static long Fill(string path)
+    private static async Task<Answer> ReserveAsync(HttpClient buyer, Guid type, string key)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var response = await buyer.ReserveAsync(type, 1, idempotencyKey: key);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json" ? JsonNode.Parse(body) : null;
+        return new Answer(
+            int.Parse(key.Split('-')[1], System.Globalization.CultureInfo.InvariantCulture),
+            response.StatusCode,
+            response.StatusCode == HttpStatusCode.Accepted ? JsonNode.Parse(body)!["id"]!.GetValue<Guid>() : null,
+            problem?["type"]?.GetValue<string>(),
+            response.Headers.RetryAfter?.ToString(),
+            problem?["detail"]?.GetValue<string>());
+    }
+
+    /// <summary>Writes to <paramref name="file"/> until the disk has no more than <paramref name="leaveBytes"/> free; what it wrote.</summary>
+    private static long Fill(FileStream file, long leaveBytes)
     {
         var chunk = new byte[1024 * 1024];
-        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
         long written = 0;
         // Megabytes first, then pages: a tmpfs refuses the last partial megabyte whole.
         foreach (var size in new[] { chunk.Length, 4096, 512 })
         {
-            while (true)
+            while (new DriveInfo(Path.GetDirectoryName(file.Name)!).AvailableFreeSpace > leaveBytes + (leaveBytes > 0 ? size : 0))
             {
                 try
                 {
@@ -253,12 +288,14 @@ public sealed partial class FillingTheDisk
         return subscriptions.Sum(s => (int?)s!["lag"]?.GetValue<long>() ?? 0);
     }
 
+    private sealed record Answer(int Buyer, HttpStatusCode Status, Guid? Id, string? Problem, string? RetryAfter, string? Detail);
+
     private static string Tail(string output) => output.Length <= 8000 ? output : output[^8000..];
 
-    [GeneratedRegex("is full: its writes are refused")]
+    [GeneratedRegex("Disk full for .*: its writes are refused")]
     private static partial Regex FullLine();
 
-    [GeneratedRegex("has space again")]
+    [GeneratedRegex("Disk space is back for")]
     private static partial Regex ReturnedLine();
 
     /// <summary>
