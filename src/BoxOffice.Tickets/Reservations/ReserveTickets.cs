@@ -215,7 +215,7 @@ internal static class ReserveTickets
         }
         catch (GroupCommitFailedException failed) when (StorageSpace.IsFullDisk(failed))
         {
-            metrics.CommitFailed();
+            metrics.DiskFull();
             return StorageFullAnswer.Result(http, "The disk the reservations are kept on is full, so nothing was reserved; "
                 + "reservations made before are kept. Try again later with the same Idempotency-Key.");
         }
