@@ -48,6 +48,20 @@ internal sealed class DatabaseReadiness(IServiceProvider services, IReadOnlyList
 }
 
 /// <summary>
+/// Whether the process's storage has room for writes (<see cref="StorageSpace"/>). A full disk makes
+/// the process <em>Degraded</em>, not unready: reads of what was committed still answer, and writes
+/// are refused with 503 storage-full until space returns.
+/// </summary>
+internal sealed class StorageReadiness(StorageSpace space) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(space.IsFull
+            ? new HealthCheckResult(context.Registration.FailureStatus,
+                $"Storage full ({string.Join(", ", space.Full.Select(f => $"{f.Where} since {f.Since:u}"))}): writes are refused until there is space again.")
+            : HealthCheckResult.Healthy("Storage has room for writes."));
+}
+
+/// <summary>
 /// Whether RabbitMQ accepts this process's connection (<c>ConnectionStrings:RabbitMq</c>). A broker
 /// that does not answer makes the process <em>Degraded</em>, not unready: it still accepts work,
 /// whose events wait in its log until the relay reaches the broker again (a gateway that stopped
@@ -143,7 +157,8 @@ internal static class Readiness
         IReadOnlyList<string> names = [.. databases];
         var checks = services.AddHealthChecks()
             .AddCheck<MessagingReadiness>("messaging", tags: ["ready"])
-            .Add(new HealthCheckRegistration("databases", sp => new DatabaseReadiness(sp, names), HealthStatus.Unhealthy, ["ready"], TimeSpan.FromSeconds(10)));
+            .Add(new HealthCheckRegistration("databases", sp => new DatabaseReadiness(sp, names), HealthStatus.Unhealthy, ["ready"], TimeSpan.FromSeconds(10)))
+            .AddCheck<StorageReadiness>("storage", failureStatus: HealthStatus.Degraded, tags: ["ready"]);
         if (UsesRabbitMq(configuration))
         {
             services.AddSingleton<BrokerReadiness>();
@@ -171,12 +186,12 @@ internal static class HealthEndpoints
     {
         document.Paths ??= [];
         document.Paths["/health/live"] = Check(document, "Liveness: the process answers.", ready: false);
-        document.Paths["/health/ready"] = Check(document, "Readiness: every database is migrated and answers and every consumer runs. `Degraded` (still 200) when RabbitMQ is the transport and does not answer: work is accepted and its events wait in the log.", ready: true);
+        document.Paths["/health/ready"] = Check(document, "Readiness: every database is migrated and answers and every consumer runs. `Degraded` (still 200) when RabbitMQ is the transport and does not answer (work is accepted and its events wait in the log), or while the disk is full (reads answer, writes are refused with 503 storage-full).", ready: true);
     }
 
     private static OpenApiPathItem Check(OpenApiDocument document, string summary, bool ready)
     {
-        var responses = new OpenApiResponses { ["200"] = PlainText(ready ? "`Healthy`, or `Degraded` while the broker does not answer" : "`Healthy`") };
+        var responses = new OpenApiResponses { ["200"] = PlainText(ready ? "`Healthy`, or `Degraded` while the broker does not answer or the disk is full" : "`Healthy`") };
         if (ready)
         {
             responses["503"] = PlainText("`Unhealthy`: messaging has not started or is stopping, or a database does not answer.");

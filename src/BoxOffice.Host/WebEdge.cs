@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using BoxOffice.ServiceDefaults;
+using BoxOffice.Messaging.Storage;
 
 namespace BoxOffice.Host;
 
@@ -50,6 +51,8 @@ internal static class WebEdge
         // Bad request bodies are 400 problems in every environment, never exceptions turned into 500s.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         builder.Services.AddProblemDetails();
+        // A write that found the disk full is a 503 storage-full, not a 500.
+        builder.Services.AddExceptionHandler<StorageFullExceptionHandler>();
         builder.Services.AddBoxOfficeOpenApi();
         builder.Services.AddBoxOfficeAuthentication(builder.Configuration);
         builder.Services.AddBoxOfficeRateLimits(builder.Configuration);

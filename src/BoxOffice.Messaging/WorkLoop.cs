@@ -1,3 +1,4 @@
+using BoxOffice.Messaging.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,7 @@ public abstract partial class WorkLoop : BackgroundService
     private readonly MessagingOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly StorageSpace _space;
 
     /// <summary>Sets up the loop.</summary>
     /// <param name="work">What the loop does, for the log ("Expiring holds").</param>
@@ -39,7 +41,17 @@ public abstract partial class WorkLoop : BackgroundService
         _options = services.Options;
         _time = services.Time;
         _logger = services.Loggers.CreateLogger(GetType());
+        _space = services.Space;
     }
+
+    /// <summary>
+    /// For work the loop runs in the background of its rounds: true when <paramref name="error"/> is a
+    /// full disk, which the storage watch then says once, so the caller does not log it per item.
+    /// </summary>
+    protected bool RefusedForSpace(Exception error) => _space.Refused(error, _work);
+
+    /// <summary>For work the loop runs in the background of its rounds: it wrote, so there is space again.</summary>
+    protected void Wrote() => _space.Wrote(_work);
 
     /// <summary>The wake-up the loop waits for besides the poll; none by default (a loop that only polls).</summary>
     protected virtual WorkSignal? Signal => null;
@@ -88,7 +100,16 @@ public abstract partial class WorkLoop : BackgroundService
                 failures++;
                 // The same curve as a consumer's retries: 100 ms, 400 ms, 1.6 s, then capped (5 s) by default.
                 var delay = _options.BackoffBefore(failures + 1);
-                LogFailed(ex, _work, failures, delay);
+                // A full disk is said once by the storage watch; the loop waits for space, backing off.
+                if (_space.Refused(ex, _work))
+                {
+                    LogWaitingForSpace(_work, failures, delay);
+                }
+                else
+                {
+                    LogFailed(ex, _work, failures, delay);
+                }
+
                 if (!await PauseAsync(Task.Delay(delay, _time, ct)))
                 {
                     break;
@@ -100,6 +121,7 @@ public abstract partial class WorkLoop : BackgroundService
             if (failures > 0)
             {
                 LogRecovered(_work, failures);
+                _space.Wrote(_work);
                 failures = 0;
             }
 
@@ -133,6 +155,9 @@ public abstract partial class WorkLoop : BackgroundService
     [LoggerMessage(Level = LogLevel.Error, Message = "{Work} failed ({Failures} in a row); trying again in {Delay}")]
     private partial void LogFailed(Exception error, string work, int failures, TimeSpan delay);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Work} waits for storage space ({Failures} tries in a row); trying again in {Delay}")]
+    private partial void LogWaitingForSpace(string work, int failures, TimeSpan delay);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Work} works again; failed rounds before: {Failures}")]
     private partial void LogRecovered(string work, int failures);
 }
@@ -144,8 +169,11 @@ public abstract partial class WorkLoop : BackgroundService
 /// <param name="options">The messaging settings.</param>
 /// <param name="time">The clock every wait is measured by.</param>
 /// <param name="loggers">Where loops log their failures.</param>
-public sealed class WorkLoopServices(IOptions<MessagingOptions> options, TimeProvider time, ILoggerFactory loggers)
+/// <param name="space">The process's watch over its storage (a full disk is said once there); one of the loop's own when not given.</param>
+public sealed class WorkLoopServices(IOptions<MessagingOptions> options, TimeProvider time, ILoggerFactory loggers, StorageSpace? space = null)
 {
+    internal StorageSpace Space { get; } = space ?? StorageSpace.Unwatched();
+
     internal MessagingOptions Options => options.Value;
 
     internal TimeProvider Time => time;

@@ -88,6 +88,9 @@ public static class ProblemTypes
     /// <summary>503: the request could not be recorded; nothing was done.</summary>
     public static readonly ProblemType Unavailable = new(StatusCodes.Status503ServiceUnavailable, "unavailable", "Try again");
 
+    /// <summary>503: the disk the service writes to is full; nothing was done, what was committed before is kept (with <c>Retry-After</c>).</summary>
+    public static readonly ProblemType StorageFull = new(StatusCodes.Status503ServiceUnavailable, "storage-full", "Storage full");
+
     /// <summary>504: request-response mode only; the payment did not finish while the request waited (the reservation goes on).</summary>
     public static readonly ProblemType PaymentPending = new(StatusCodes.Status504GatewayTimeout, "payment-pending", "Payment still pending");
 
@@ -97,7 +100,7 @@ public static class ProblemTypes
         InvalidRequest, InvalidCredentials, AccountClosed, InvalidSignature, WrongPassword, AgeRestricted, NotFound,
         PendingReservationExists, TicketLimit, SoldOut, SalesClosed, NotCancellable, EmailTaken, CapacityBelowCommitted,
         RedriveFailed, ReplayNotSupported, IdempotencyKeyReused, RateLimited, TooManyAttempts, TooManyStreams, Overloaded, Unavailable,
-        PaymentPending,
+        StorageFull, PaymentPending,
     }.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
 
     /// <summary>The type named <paramref name="name"/> answered with <paramref name="status"/>; throws for one not in the catalogue.</summary>

@@ -262,9 +262,25 @@ internal sealed partial class BrokerConsumer
     private async Task ApplyAsync(IChannel channel, List<Delivery> deliveries, CancellationToken ct)
     {
         var items = deliveries.Select(Read).ToList();
+        var waits = 0;
         while (items.Count > 0)
         {
             var (failedAt, failure) = await TryApplyAsync(items, gather: true, ct);
+            if (failure is not null && _group.Database.Space.Refused(failure, _group.Database.Name))
+            {
+                // A full disk is no fault of these events': they stay unacked here (not redelivered,
+                // so not counted against the delivery limit) and are applied again once there is space.
+                _state = SubscriptionState.Faulted;
+                await Task.Delay(_options.BackoffBefore(Math.Min(++waits + 1, 10)), _time, ct);
+                continue;
+            }
+
+            if (waits > 0)
+            {
+                _state = SubscriptionState.Running;
+                waits = 0;
+            }
+
             if (failedAt == Unattributed)
             {
                 // A write held back from an earlier handler may be what failed (it fails where it is
@@ -387,6 +403,11 @@ internal sealed partial class BrokerConsumer
         {
             return (failedAt, ex);
         }
+        catch (Exception ex) when (!ct.IsCancellationRequested && StorageSpace.IsFullDisk(ex))
+        {
+            // The commit found the disk full: the caller waits for space.
+            return (Unattributed, ex);
+        }
         finally
         {
             _group.Gate.Release();
@@ -424,6 +445,13 @@ internal sealed partial class BrokerConsumer
                 await AckAsync(channel, [poison], ct);
                 _state = SubscriptionState.Running;
                 return;
+            }
+
+            if (_group.Database.Space.Refused(again, _group.Database.Name))
+            {
+                // Not an attempt at the event: the disk is full. Wait for space without counting.
+                attempts--;
+                continue;
             }
 
             failure = again;

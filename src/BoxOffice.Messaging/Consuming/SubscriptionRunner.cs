@@ -111,7 +111,16 @@ internal sealed partial class SubscriptionRunner(
             {
                 failures++;
                 _state = SubscriptionState.Faulted;
-                LogFaulted(ex, group.Name, source.Name, failures);
+                // A full disk is said once by the storage watch; the batch waits for space, backing off.
+                if (group.Database.Space.Refused(ex, group.Database.Name))
+                {
+                    LogWaitingForSpace(group.Name, source.Name, failures);
+                }
+                else
+                {
+                    LogFaulted(ex, group.Name, source.Name, failures);
+                }
+
                 try
                 {
                     await Task.Delay(options.BackoffBefore(Math.Min(failures + 1, 10)), time, ct);
@@ -198,9 +207,10 @@ internal sealed partial class SubscriptionRunner(
                 group.Database.Metrics?.Applied(group.Name, source.Name, batch.Events.Count);
                 return;
             }
-            catch (Exception ex) when (failedAt >= 0 && !ct.IsCancellationRequested)
+            catch (Exception ex) when (failedAt >= 0 && !ct.IsCancellationRequested && !StorageSpace.IsFullDisk(ex))
             {
-                // A handler failed: everything in the batch rolled back. Isolate the event below.
+                // A handler failed: everything in the batch rolled back. Isolate the event below. A
+                // full disk is no fault of the event's: it goes up, and the batch is tried again later.
                 failure = ex;
             }
         }
@@ -233,8 +243,9 @@ internal sealed partial class SubscriptionRunner(
                 _state = SubscriptionState.Running;
                 return;
             }
-            catch (Exception ex) when (!ct.IsCancellationRequested)
+            catch (Exception ex) when (!ct.IsCancellationRequested && !StorageSpace.IsFullDisk(ex))
             {
+                // A full disk goes up (not an attempt at the event): the batch is read again once there is space.
                 failure = ex;
                 LogRetrying(ex, group.Name, poison.Envelope.Type, poison.Envelope.EventId, attempts, options.MaxAttempts);
             }
@@ -295,6 +306,9 @@ internal sealed partial class SubscriptionRunner(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Consumer {Consumer} failed to read or commit from {Source} ({Failures} in a row); retrying")]
     private partial void LogFaulted(Exception error, string consumer, string source, int failures);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Consumer {Consumer} waits for storage space to apply what it read from {Source} ({Failures} tries in a row)")]
+    private partial void LogWaitingForSpace(string consumer, string source, int failures);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer {Consumer} failed on {Type} {EventId}, attempt {Attempt} of {MaxAttempts}")]
     private partial void LogRetrying(Exception error, string consumer, string type, Guid eventId, int attempt, int maxAttempts);

@@ -191,18 +191,29 @@ public sealed class ServiceTransaction : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_finished, this);
         var appended = _pending is { Count: > 0 };
-        if (appended)
+        try
         {
-            await EventLogWriter.AppendAsync(this, _pending!, _traceParents!, ct);
+            if (appended)
+            {
+                await EventLogWriter.AppendAsync(this, _pending!, _traceParents!, ct);
+            }
+
+            if (_gathered.Count > 0)
+            {
+                await ExecuteBatchAsync([], ct);
+            }
+
+            await _transaction.CommitAsync(ct);
+        }
+        catch (Exception ex)
+        {
+            // SQLite refuses a full disk here, when the commit writes the WAL: said once, not per caller.
+            _database.Space.Refused(ex, _database.Name);
+            throw;
         }
 
-        if (_gathered.Count > 0)
-        {
-            await ExecuteBatchAsync([], ct);
-        }
-
-        await _transaction.CommitAsync(ct);
         _finished = true;
+        _database.Space.Wrote(_database.Name);
         // Disposed before the lock is released: Npgsql recycles a connection's transaction object,
         // so disposing it after the next writer began would dispose that writer's transaction.
         await ReleaseTransactionAsync();

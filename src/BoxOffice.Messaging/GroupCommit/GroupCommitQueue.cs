@@ -19,7 +19,8 @@ namespace BoxOffice.Messaging.GroupCommit;
 /// </summary>
 /// <remarks>
 /// A batch that fails to load, write or commit keeps nothing, and each of its callers gets a
-/// <see cref="GroupCommitFailedException"/> (safe to retry). A request whose own <c>Decide</c> throws
+/// <see cref="GroupCommitFailedException"/> (safe to retry) whose inner exception says why (a full
+/// disk: <see cref="StorageSpace.IsFullDisk"/>). A request whose own <c>Decide</c> throws
 /// fails alone: nothing of it was written yet, and the others go on. Requests still queued when the
 /// queue stops fail the same way.
 /// <para>Tracing: the writer runs on its own loop, not in the caller's flow, so each request keeps the
@@ -201,7 +202,8 @@ public sealed class GroupCommitQueue<TRequest, TState, TChange, TResult> : Backg
         {
             StopSpans(spans, ex);
             batchSpan?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            if (!ct.IsCancellationRequested)
+            // A full disk is said once by the database's storage watch, not once per batch.
+            if (!ct.IsCancellationRequested && !_database.Space.Refused(ex, _database.Name))
             {
                 GroupCommitLog.BatchFailed(_logger, ex, batch.Count);
             }

@@ -134,10 +134,11 @@ public static class MessagingServiceCollectionExtensions
                     + "(env Messaging__PublishCopies), or run in another environment (ASPNETCORE_ENVIRONMENT=Development).")
                 .ValidateOnStart();
             services.TryAddSingleton(TimeProvider.System);
+            services.TryAddSingleton<StorageSpace>();
             services.TryAddSingleton<WorkLoopServices>();
             services.AddSingleton(sp => new DatabaseRegistry(
                 sp.GetServices<DatabaseDefinition>(), sp.GetRequiredService<IOptions<MessagingOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetService<MessagingMetrics>()));
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetService<MessagingMetrics>(), sp.GetService<StorageSpace>()));
             services.AddSingleton(sp => new MessagingRuntime(
                 sp.GetRequiredService<DatabaseRegistry>(),
                 sp.GetServices<ConsumerDefinition>(),
@@ -162,10 +163,15 @@ internal sealed record DatabaseDefinition(string Name, IReadOnlyList<MigrationSe
 
 internal sealed class DatabaseRegistry(
     IEnumerable<DatabaseDefinition> definitions, MessagingOptions options, TimeProvider time, Microsoft.Extensions.Logging.ILoggerFactory loggers,
-    MessagingMetrics? metrics = null)
+    MessagingMetrics? metrics = null, StorageSpace? space = null)
 {
     private readonly Dictionary<string, ServiceDatabase> _databases = definitions.ToDictionary(
-        d => d.Name, d => new ServiceDatabase(d.Name, d.Migrations, options, time, loggers.CreateLogger(typeof(ServiceDatabase).FullName!)) { Metrics = metrics },
+        d => d.Name,
+        d => new ServiceDatabase(d.Name, d.Migrations, options, time, loggers.CreateLogger(typeof(ServiceDatabase).FullName!))
+        {
+            Metrics = metrics,
+            Space = space ?? StorageSpace.Unwatched(),
+        },
         StringComparer.Ordinal);
 
     public IEnumerable<ServiceDatabase> All => _databases.Values;

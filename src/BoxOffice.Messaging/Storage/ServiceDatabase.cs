@@ -75,6 +75,9 @@ public sealed partial class ServiceDatabase : IAsyncDisposable
     /// <summary>Completes each time a transaction that appended events commits.</summary>
     internal Signal Appended { get; } = new();
 
+    /// <summary>The process's watch over its storage: told of every commit and of every write refused for lack of space.</summary>
+    internal StorageSpace Space { get; init; } = StorageSpace.Unwatched();
+
     /// <summary>Where commits are counted (<c>BoxOffice.Messaging</c>); null for a database made outside a host.</summary>
     internal Operations.MessagingMetrics? Metrics { get; init; }
 

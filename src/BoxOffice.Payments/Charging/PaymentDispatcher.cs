@@ -136,6 +136,8 @@ internal sealed partial class PaymentDispatcher(
                     break;
                 }
             }
+
+            Wrote();
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -143,8 +145,11 @@ internal sealed partial class PaymentDispatcher(
         }
         catch (Exception ex)
         {
-            // The database failed us; the row says when to try again.
-            LogDispatchFailed(ex, due.ReservationId);
+            // The database failed us; the row says when to try again. A full disk is said once, not per payment.
+            if (!RefusedForSpace(ex))
+            {
+                LogDispatchFailed(ex, due.ReservationId);
+            }
         }
     }
 

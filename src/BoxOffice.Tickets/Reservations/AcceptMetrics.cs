@@ -21,6 +21,7 @@ internal sealed class AcceptMetrics
 
     private static readonly KeyValuePair<string, object?> Overloaded = Reason("overloaded");
     private static readonly KeyValuePair<string, object?> Unavailable = Reason("unavailable");
+    private static readonly KeyValuePair<string, object?> StorageFull = Reason("storage-full");
     private static readonly KeyValuePair<string, object?> KeyReused = Reason("idempotency-key-reused");
 
     private readonly Meter _meter;
@@ -54,6 +55,8 @@ internal sealed class AcceptMetrics
     public void QueueFull() => _refused.Add(1, Overloaded);
 
     public void CommitFailed() => _refused.Add(1, Unavailable);
+
+    public void DiskFull() => _refused.Add(1, StorageFull);
 
     public void IdempotencyKeyReused() => _refused.Add(1, KeyReused);
 

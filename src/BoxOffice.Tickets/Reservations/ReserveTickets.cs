@@ -166,7 +166,7 @@ internal static class ReserveTickets
             .ProducesProblems(StatusCodes.Status409Conflict, "sold-out", "sales-closed", "pending-reservation-exists", "ticket-limit")
             .ProducesProblems(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused")
             .ProducesProblems(StatusCodes.Status429TooManyRequests, "rate-limited")
-            .ProducesProblems(StatusCodes.Status503ServiceUnavailable, "overloaded", "unavailable")
+            .ProducesProblems(StatusCodes.Status503ServiceUnavailable, "overloaded", "unavailable", "storage-full")
             .ProducesProblems(StatusCodes.Status504GatewayTimeout, "payment-pending");
 
     public static async Task<IResult> HandleAsync(
@@ -212,6 +212,12 @@ internal static class ReserveTickets
         try
         {
             outcome = await decided.WaitAsync(http.RequestAborted);
+        }
+        catch (GroupCommitFailedException failed) when (StorageSpace.IsFullDisk(failed))
+        {
+            metrics.DiskFull();
+            return StorageFullAnswer.Result(http, "The disk the reservations are kept on is full, so nothing was reserved; "
+                + "reservations made before are kept. Try again later with the same Idempotency-Key.");
         }
         catch (GroupCommitFailedException)
         {

@@ -38,6 +38,7 @@ public sealed class CataloguingProblems
             (429, "too-many-streams", "Too many streams"),
             (503, "overloaded", "Too many reservations at once"),
             (503, "unavailable", "Try again"),
+            (503, "storage-full", "Storage full"),
             (504, "payment-pending", "Payment still pending"),
         ];
 

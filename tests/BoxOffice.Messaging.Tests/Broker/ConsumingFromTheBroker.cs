@@ -143,6 +143,24 @@ public sealed class ConsumingFromTheBroker
     }
 
     [Fact]
+    public async Task An_event_whose_write_finds_the_disk_full_waits_for_space_and_is_never_dead_lettered()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDirectory("broker");
+        // Far more refusals than the attempts after which a failing event is dead-lettered (5).
+        var disk = new FullDisk { RefusalsLeft = 12 };
+        await using var host = await StartAsync(dir.Path, m => m.AddConsumer("waiting", "alpha", c => c.Handle<Counted, RecordCountedOnAFullDisk>()),
+            s => s.AddSingleton(disk));
+
+        await ProduceAsync(host, 10);
+
+        await Eventually.HoldsAsync(() => AppliedAsync(host, "alpha", "waiting"), n => n == 10, "all ten are applied once there is space");
+        (await host.Admin.DeadLettersAsync("waiting", ct: ct)).ShouldBeEmpty();
+        disk.Attempts[3].ShouldBe(13);
+        (await Sql.LongAsync(host.Database("alpha"), "SELECT COUNT(*) FROM applied WHERE consumer = 'waiting' AND n = 3")).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task A_message_the_broker_dead_letters_after_its_delivery_limit_joins_the_dead_letters_and_can_be_redriven()
     {
         var ct = TestContext.Current.CancellationToken;
