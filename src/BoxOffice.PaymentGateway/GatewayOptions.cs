@@ -66,7 +66,8 @@ internal sealed class GatewayOptions
     /// <summary>
     /// The share of webhooks delivered a second time, with the same event id and body (freshly
     /// signed), after a delay of up to <see cref="WebhookDelayMaxMs"/>: "at least once", as real
-    /// providers promise. A duplicate that fails to be delivered is not retried.
+    /// providers promise. A duplicate that fails to be delivered is not retried. One that comes
+    /// after a later webhook about the same intent is out of order as well.
     /// </summary>
     [Range(0.0, 1.0)]
     public double WebhookDuplicateRate { get; set; }

@@ -34,7 +34,7 @@ internal sealed partial class WebhookSender(
 
     // Duplicates to send, owned by the sending loop: extras, kept in memory only (lost on a restart,
     // as a provider's redelivery may never come).
-    private readonly List<(DateTimeOffset Due, string Body)> _duplicates = [];
+    private readonly List<(DateTimeOffset Due, long Seq, string? Intent, string Body)> _duplicates = [];
 
     internal static TimeSpan BackoffAfter(int attempts) =>
         TimeSpan.FromTicks(Math.Min(FirstBackoff.Ticks << Math.Min(attempts - 1, 20), MaxBackoff.Ticks));
@@ -82,7 +82,7 @@ internal sealed partial class WebhookSender(
 
                 if (conditions.NextDuplicate() is { } after)
                 {
-                    _duplicates.Add((time.GetUtcNow() + after, body));
+                    _duplicates.Add((time.GetUtcNow() + after, seq, intent, body));
                     conditions.DuplicateScheduled();
                 }
 
@@ -113,9 +113,20 @@ internal sealed partial class WebhookSender(
         var now = time.GetUtcNow();
         var due = _duplicates.Where(d => d.Due <= now).ToList();
         _duplicates.RemoveAll(d => d.Due <= now);
-        foreach (var (_, body) in due)
+        foreach (var (_, seq, intent, body) in due)
         {
-            conditions.DuplicateSent(delivered: await SendAsync(body, ct) is null);
+            var delivered = await SendAsync(body, ct) is null;
+            conditions.DuplicateSent(delivered);
+            // A repeat of an earlier webhook after a later one (the abandoned challenge again after
+            // the intent's cancel) is out of order too, as the receiver sees it.
+            if (delivered)
+            {
+                await using var tx = await db.BeginAsync(ct);
+                if (await LaterOneDeliveredAsync(tx, seq, intent, ct))
+                {
+                    conditions.DeliveredOutOfOrder();
+                }
+            }
         }
     }
 
