@@ -35,8 +35,8 @@ internal sealed class GatewayOptions
     public int TimeoutDelayMs { get; set; } = 30_000;
 
     /// <summary>
-    /// 5xx bursts: every this many seconds after the simulator started (the first burst at this
-    /// second, not at once), every payment API call fails for <see cref="FailureBurstSeconds"/>,
+    /// 5xx bursts: every this many seconds after the first payment API call (the first burst at
+    /// this second, not at once), every payment API call fails for <see cref="FailureBurstSeconds"/>,
     /// answered 500, 502 or 503 before anything is done. Failures that come together, as when a
     /// provider's deployment or database struggles, rather than one by one. 0 (the default): none.
     /// </summary>
@@ -48,7 +48,9 @@ internal sealed class GatewayOptions
     public int FailureBurstSeconds { get; set; }
 
     /// <summary>
-    /// When the outage begins, in seconds after the simulator started; only with <see cref="OutageSeconds"/>.
+    /// When the outage begins, in seconds after the first payment API call (not the simulator's
+    /// start, so that it lands in the traffic however long a host takes to start); only with
+    /// <see cref="OutageSeconds"/>.
     /// </summary>
     [Range(0, 86_400)]
     public int OutageAfterSeconds { get; set; }

@@ -64,8 +64,6 @@ public static class PaymentGatewayApp
         services.AddHttpClient(WebhookSender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
 
         var app = builder.Build();
-        // Created now, so that bursts and the outage are timed from the simulator's start.
-        _ = app.Services.GetRequiredService<SimulatedConditions>();
         // Even a bug answers like the provider would, never with a stack trace.
         app.UseExceptionHandler(failed => failed.Run(ApiResponse.ApiError("The gateway failed unexpectedly.").ExecuteAsync));
         var api = app.MapGroup("/v1");

@@ -8,10 +8,10 @@ namespace BoxOffice.PaymentGateway.Simulation;
 /// webhooks still to send (undelivered ones not given up, and scheduled duplicates).
 /// </summary>
 internal sealed record SimulationReport(
-    DateTimeOffset StartedAt, DateTimeOffset? OutageFrom, DateTimeOffset? OutageUntil, FaultCounts Injected, long WebhooksPending);
+    DateTimeOffset? ClockStartedAt, DateTimeOffset? OutageFrom, DateTimeOffset? OutageUntil, FaultCounts Injected, long WebhooksPending);
 
 /// <summary>
-/// GET /v1/simulation: when the simulator started, when its outage is, and how many faults it has
+/// GET /v1/simulation: when the faults' clock started (the first payment API call), when its outage is, and how many faults it has
 /// injected, by kind (since it started; not kept across restarts). The simulator's own inspection
 /// endpoint, like the ledger: no latency, failure or outage applies to it. A test reads it to show
 /// that the faults it asked for happened.
@@ -28,6 +28,6 @@ internal static class GetSimulation
         command.Parameters.AddWithValue("@max", WebhookSender.MaxAttempts);
         var undelivered = (long)(await command.ExecuteScalarAsync(ct))!;
         return ApiResponse.Ok(new SimulationReport(
-            conditions.StartedAt, conditions.Outage?.From, conditions.Outage?.Until, conditions.Counts, undelivered + conditions.DuplicatesPending));
+            conditions.ClockStartedAt, conditions.Outage?.From, conditions.Outage?.Until, conditions.Counts, undelivered + conditions.DuplicatesPending));
     }
 }

@@ -4,10 +4,12 @@ namespace BoxOffice.PaymentGateway.Simulation;
 
 /// <summary>
 /// The simulated network and provider: log-normal latency, injected failures, 5xx bursts, an outage,
-/// lost answers, and late, duplicated webhooks. Bursts and the outage are scheduled from the moment
-/// the simulator started (<see cref="StartedAt"/>). Every fault injected is counted (<see cref="Counts"/>).
+/// lost answers, and late, duplicated webhooks. Bursts and the outage are timed from the first call
+/// of the payment API (<see cref="ClockStartedAt"/>), not from the simulator's start: a host may
+/// take a while to start and get traffic, and a fault timed from its first payment lands in the
+/// traffic however long that took. Every fault injected is counted (<see cref="Counts"/>).
 /// </summary>
-internal sealed class SimulatedConditions(IOptions<GatewayOptions> options, TimeProvider time)
+internal sealed class SimulatedConditions(IOptions<GatewayOptions> options)
 {
     // z of the 99th percentile of the standard normal distribution.
     private const double P99Z = 2.326;
@@ -26,17 +28,24 @@ internal sealed class SimulatedConditions(IOptions<GatewayOptions> options, Time
     private long _webhooksOutOfOrder;
     private long _duplicatesPending;
 
-    public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
+    // Unix milliseconds of the first payment API call; 0 until then.
+    private long _clockStartedAt;
 
     // Read when used, not when created: the options are validated at start, after this is created.
     private GatewayOptions Settings => options.Value;
 
     public TimeSpan TimeoutDelay => TimeSpan.FromMilliseconds(Settings.TimeoutDelayMs);
 
-    /// <summary>The outage's window, null when none is configured.</summary>
-    public (DateTimeOffset From, DateTimeOffset Until)? Outage => Settings.OutageSeconds > 0
-        ? (StartedAt.AddSeconds(Settings.OutageAfterSeconds), StartedAt.AddSeconds(Settings.OutageAfterSeconds + Settings.OutageSeconds))
+    /// <summary>When bursts and the outage are timed from: the first payment API call; null before it.</summary>
+    public DateTimeOffset? ClockStartedAt => Interlocked.Read(ref _clockStartedAt) is var ms and > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
+    /// <summary>The outage's window, null when none is configured or before the first payment API call.</summary>
+    public (DateTimeOffset From, DateTimeOffset Until)? Outage => Settings.OutageSeconds > 0 && ClockStartedAt is { } start
+        ? (start.AddSeconds(Settings.OutageAfterSeconds), start.AddSeconds(Settings.OutageAfterSeconds + Settings.OutageSeconds))
         : null;
+
+    /// <summary>Starts the faults' clock at the first payment API call; later calls leave it.</summary>
+    public void StartClock(DateTimeOffset now) => Interlocked.CompareExchange(ref _clockStartedAt, Math.Max(1, now.ToUnixTimeMilliseconds()), 0);
 
     /// <summary>What was injected so far.</summary>
     public FaultCounts Counts => new(
@@ -89,7 +98,12 @@ internal sealed class SimulatedConditions(IOptions<GatewayOptions> options, Time
             return null;
         }
 
-        var elapsed = now - StartedAt;
+        if (ClockStartedAt is not { } start)
+        {
+            return null;
+        }
+
+        var elapsed = now - start;
         var period = TimeSpan.FromSeconds(every);
         if (elapsed < period || elapsed.Ticks % period.Ticks >= TimeSpan.FromSeconds(Settings.FailureBurstSeconds).Ticks)
         {
@@ -238,6 +252,7 @@ internal sealed class SimulatedConditionsFilter(SimulatedConditions conditions, 
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
+        conditions.StartClock(time.GetUtcNow());
         if (conditions.RefuseInOutage(time.GetUtcNow()) is { } down)
         {
             return down;

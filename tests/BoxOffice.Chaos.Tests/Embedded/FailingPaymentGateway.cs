@@ -26,8 +26,8 @@ public sealed class FailingPaymentGateway
     /// <summary>Reservations paid through the OTP challenge: 60 in CI, 1,000 at full size; <c>BOXOFFICE_GATEWAY_CHALLENGES</c> sets it.</summary>
     private static readonly int Challenges = ChaosSize.Of("BOXOFFICE_GATEWAY_CHALLENGES", ci: 60, full: 1_000);
 
-    /// <summary>When the outage begins after the host (and its simulator) started: room to start it and register the buyers first.</summary>
-    private static readonly int OutageAfterSeconds = ChaosSize.Full ? 45 : 30;
+    /// <summary>When the outage begins after the first payment API call, that is a moment after the load begins.</summary>
+    private static readonly int OutageAfterSeconds = ChaosSize.Full ? 10 : 5;
 
     private const int OutageSeconds = 10;
 
@@ -51,23 +51,24 @@ public sealed class FailingPaymentGateway
             ["PaymentGateway__FailureBurstSeconds"] = "1",
             ["PaymentGateway__OutageAfterSeconds"] = OutageAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PaymentGateway__OutageSeconds"] = OutageSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            // Shorter than the outage and the retries after it: holds accepted just before or during
-            // it expire before their charge goes through, and that money must come back, once.
-            ["Tickets__HoldDuration"] = "00:00:12",
+            // Charges with no known outcome are asked again after 1, 2, 4, then every 5 s (30 s by
+            // default), so that the run settles soon after the outage.
+            ["Payments__MaxRetryDelay"] = "00:00:05",
+            // Short enough that holds accepted just before or during the outage may expire before
+            // their charge goes through after it, and that money must come back, once.
+            ["Tickets__HoldDuration"] = "00:00:15",
         });
 
         var (_, type) = await TestApp.CreateEventAsync(run.Organizer, capacity: Reservations, maxPerOrder: 1);
         var buyers = await run.BuyersAsync(Math.Clamp(Reservations / 40, 5, 50));
-        var simulation = await run.SimulationAsync();
-        var outageFrom = simulation["outageFrom"]!.GetValue<DateTimeOffset>();
-        var outageUntil = simulation["outageUntil"]!.GetValue<DateTimeOffset>();
         var why = $"seed {seed}, {Reservations} reservations";
-        DateTimeOffset.UtcNow.ShouldBeLessThan(outageFrom - TimeSpan.FromSeconds(2), $"the set-up took too long to put load before the outage ({why})");
 
-        // The reservations are spread evenly from now until 4 s after the outage: before it, during
-        // it and after it. Every fifth card is declined.
+        // The reservations are spread evenly from now until 5 s after the outage: before it, during
+        // it and after it (it begins OutageAfterSeconds after the first charge, a moment from now).
+        // Every fifth card is declined.
         var loadStart = DateTimeOffset.UtcNow;
-        var loadLength = outageUntil + TimeSpan.FromSeconds(4) - loadStart;
+        var setUp = clock.Elapsed;
+        var loadLength = TimeSpan.FromSeconds(OutageAfterSeconds + OutageSeconds + 5);
         var accepted = new ConcurrentDictionary<int, (Guid Id, DateTimeOffset At)>();
         var refused = new ConcurrentBag<string>();
         await Task.WhenAll(Enumerable.Range(0, Reservations).Select(async i =>
@@ -85,6 +86,9 @@ public sealed class FailingPaymentGateway
         }));
         refused.ShouldBeEmpty(why);
         var loaded = clock.Elapsed;
+        var simulation = await run.SimulationAsync();
+        var outageFrom = simulation["outageFrom"]!.GetValue<DateTimeOffset>();
+        var outageUntil = simulation["outageUntil"]!.GetValue<DateTimeOffset>();
 
         var finals = await run.SettledAsync(accepted.ToDictionary(a => a.Key, a => a.Value.Id), buyers, why);
         var settled = clock.Elapsed;
@@ -131,12 +135,15 @@ public sealed class FailingPaymentGateway
             $"{why}: {accepted.Count} accepted ({inOutage} during the outage), {acquired} acquired, {finals.Values.Count(r => r.Status() == "Released")} released, "
             + $"{expired} expired; ledger: {ledger.Count(e => e.Kind == "charge")} charges, {ledger.Count(e => e.Kind == "refund")} refunds; "
             + $"injected: {lost} answers lost after the charge, {bursts} calls failed in 5xx bursts, {outage} calls refused in the outage, "
-            + $"{injected["failures"]!.GetValue<long>()} random failures; load done at {loaded.TotalSeconds:0} s (set-up {(loadStart - (outageFrom - TimeSpan.FromSeconds(OutageAfterSeconds))).TotalSeconds:0} s), "
+            + $"{injected["failures"]!.GetValue<long>()} random failures; set up at {setUp.TotalSeconds:0} s, outage from {(outageFrom - loadStart).TotalSeconds:0.0} s to {(outageUntil - loadStart).TotalSeconds:0.0} s into the load, "
+            + $"load done at {loaded.TotalSeconds:0} s, "
             + $"settled at {settled.TotalSeconds:0} s, checked at {clock.Elapsed.TotalSeconds:0} s");
         lost.ShouldBeGreaterThan(0, why);
         bursts.ShouldBeGreaterThan(0, why);
         outage.ShouldBeGreaterThan(0, why);
         inOutage.ShouldBeGreaterThan(0, $"reservations were accepted while the gateway was down ({why})");
+        accepted.Values.Count(a => a.At < outageFrom).ShouldBeGreaterThan(0, $"reservations were accepted before the outage ({why})");
+        accepted.Values.Count(a => a.At >= outageUntil).ShouldBeGreaterThan(0, $"reservations were accepted after the outage ({why})");
         chargedInOutage.ShouldBe(0, $"nothing is charged while the gateway is down ({why})");
         acquired.ShouldBeGreaterThan(0, why);
     }

@@ -3,7 +3,6 @@ using BoxOffice.PaymentGateway.Simulation;
 using BoxOffice.PaymentGateway.Tests.Support;
 using BoxOffice.Testing;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace BoxOffice.PaymentGateway.Tests.Simulation;
 
@@ -12,9 +11,11 @@ public sealed class BurstsAndOutages
     [Fact]
     public void Bursts_fail_every_call_for_their_length_once_a_period_from_the_first_period_on()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var conditions = new SimulatedConditions(Options.Create(new GatewayOptions { FailureBurstEverySeconds = 3, FailureBurstSeconds = 1 }), clock);
-        var start = conditions.StartedAt;
+        var start = DateTimeOffset.UtcNow;
+        var conditions = new SimulatedConditions(Options.Create(new GatewayOptions { FailureBurstEverySeconds = 3, FailureBurstSeconds = 1 }));
+        conditions.BurstFailure(start.AddSeconds(3)).ShouldBeNull("no burst before the first payment call");
+        conditions.StartClock(start);
+        conditions.StartClock(start.AddSeconds(1));
 
         // Seconds after the start → in a burst or not.
         var at = new (double Seconds, bool Fails)[] { (0, false), (1.5, false), (2.99, false), (3, true), (3.99, true), (4, false), (5.9, false), (6.5, true), (7.2, false), (9, true) };
@@ -28,10 +29,11 @@ public sealed class BurstsAndOutages
     [Fact]
     public void Without_bursts_no_call_fails_in_one()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var conditions = new SimulatedConditions(Options.Create(new GatewayOptions()), clock);
+        var start = DateTimeOffset.UtcNow;
+        var conditions = new SimulatedConditions(Options.Create(new GatewayOptions()));
+        conditions.StartClock(start);
 
-        Enumerable.Range(0, 100).Select(s => conditions.BurstFailure(conditions.StartedAt.AddSeconds(s))).ShouldAllBe(s => s == null);
+        Enumerable.Range(0, 100).Select(s => conditions.BurstFailure(start.AddSeconds(s))).ShouldAllBe(s => s == null);
     }
 
     [Fact]
@@ -54,6 +56,7 @@ public sealed class BurstsAndOutages
         var report = await gateway.GetJsonAsync("/v1/simulation");
         report.GetProperty("injected").GetProperty("outageRefusals").GetInt64().ShouldBe(2);
         (report.GetProperty("outageUntil").GetDateTimeOffset() - report.GetProperty("outageFrom").GetDateTimeOffset()).ShouldBe(TimeSpan.FromSeconds(600));
+        report.GetProperty("outageFrom").GetDateTimeOffset().ShouldBe(report.GetProperty("clockStartedAt").GetDateTimeOffset());
     }
 
     [Fact]
