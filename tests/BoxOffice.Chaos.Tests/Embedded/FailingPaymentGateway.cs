@@ -333,9 +333,15 @@ public sealed class FailingPaymentGateway
 
         public async Task<List<HttpClient>> BuyersAsync(int count)
         {
-            var buyers = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => HostProcess.BuyerAsync(Address)));
+            // One after another: registrations at once contend for the accounts database.
+            var buyers = new List<HttpClient>();
+            for (var i = 0; i < count; i++)
+            {
+                buyers.Add(await HostProcess.BuyerAsync(Address));
+            }
+
             _buyers.AddRange(buyers);
-            return [.. buyers];
+            return buyers;
         }
 
         public async Task<JsonNode> SimulationAsync() =>
