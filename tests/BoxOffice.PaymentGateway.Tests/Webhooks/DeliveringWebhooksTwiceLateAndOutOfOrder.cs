@@ -72,4 +72,29 @@ public sealed class DeliveringWebhooksTwiceLateAndOutOfOrder
         delays.Min().ShouldBeLessThan(500);
         conditions.Counts.WebhooksDelayed.ShouldBe(delays.Count(d => d > 0));
     }
+
+    [Fact]
+    public async Task During_an_outage_no_webhook_is_sent_and_those_due_go_out_once_it_is_over()
+    {
+        await using var listener = await WebhookListener.StartAsync();
+        // Refused twice: the third attempt is due 3 s after the first, inside the outage.
+        listener.Answers.Enqueue(500);
+        listener.Answers.Enqueue(500);
+        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["PaymentGateway:OutageAfterSeconds"] = "2",
+            ["PaymentGateway:OutageSeconds"] = "4",
+        });
+        gateway.SendWebhooksTo(listener.Url);
+        var (_, challenge) = await gateway.RequireActionAsync();
+        using var answer = await gateway.AnswerChallengeAsync(challenge, "code", "123456");
+
+        await listener.NextAsync();
+        await listener.NextAsync();
+        (await listener.NextAsync(TimeSpan.FromSeconds(20))).Json.Str("type").ShouldBe("payment_intent.succeeded");
+        var delivered = DateTimeOffset.UtcNow;
+
+        var report = await gateway.GetJsonAsync("/v1/simulation");
+        delivered.ShouldBeGreaterThanOrEqualTo(report.GetProperty("outageUntil").GetDateTimeOffset());
+    }
 }
