@@ -32,12 +32,27 @@ internal sealed record ApiResponse(int StatusCode, string Body) : IResult
 
     public static ApiResponse ApiError(string message) => Error(StatusCodes.Status500InternalServerError, "api_error", message);
 
+    /// <summary>A 5xx answer (500, 502, 503 …) of a provider that did nothing.</summary>
+    public static ApiResponse ServerError(int statusCode, string message) => Error(statusCode, "api_error", message);
+
+    /// <summary>503 with Retry-After: the provider is down for about <paramref name="retryAfter"/> more.</summary>
+    public static ApiResponse Unavailable(string message, TimeSpan retryAfter) =>
+        Error(StatusCodes.Status503ServiceUnavailable, "api_error", message) with { RetryAfterSeconds = (int)Math.Ceiling(retryAfter.TotalSeconds) };
+
+    /// <summary>Sent as the Retry-After header when set.</summary>
+    public int? RetryAfterSeconds { get; init; }
+
     private static ApiResponse Error(int statusCode, string type, string message) =>
         new(statusCode, JsonSerializer.Serialize(new { error = new { type, message } }, Json));
 
     public Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.StatusCode = StatusCode;
+        if (RetryAfterSeconds is { } seconds)
+        {
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         httpContext.Response.ContentType = "application/json; charset=utf-8";
         return httpContext.Response.WriteAsync(Body, Encoding.UTF8, httpContext.RequestAborted);
     }

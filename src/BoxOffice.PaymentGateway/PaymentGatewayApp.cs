@@ -46,6 +46,9 @@ public static class PaymentGatewayApp
             .ValidateDataAnnotations()
             .Validate(o => o.LatencyMedianMs == 0 || o.LatencyP99Ms >= o.LatencyMedianMs, "LatencyP99Ms must not be below LatencyMedianMs.")
             .Validate(o => o.WebhookUrl is null || o.WebhookUrl.IsAbsoluteUri, "WebhookUrl must be an absolute URL.")
+            .Validate(o => o.FailureBurstEverySeconds == 0 ? o.FailureBurstSeconds == 0 : o.FailureBurstSeconds >= 1 && o.FailureBurstSeconds < o.FailureBurstEverySeconds,
+                "FailureBurstSeconds must be at least 1 and less than FailureBurstEverySeconds when bursts are on, and 0 when they are off.")
+            .Validate(o => o.OutageSeconds > 0 || o.OutageAfterSeconds == 0, "OutageAfterSeconds needs OutageSeconds: how long the outage lasts.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.WebhookSecret) && o.WebhookSecret.Trim().Length >= GatewayOptions.MinWebhookSecretLength,
                 $"PaymentGateway:WebhookSecret is required: the key (at least {GatewayOptions.MinWebhookSecretLength} characters) webhooks are signed with.")
             .ValidateOnStart();
@@ -64,15 +67,17 @@ public static class PaymentGatewayApp
         // Even a bug answers like the provider would, never with a stack trace.
         app.UseExceptionHandler(failed => failed.Run(ApiResponse.ApiError("The gateway failed unexpectedly.").ExecuteAsync));
         var api = app.MapGroup("/v1");
-        // Latency and injected failures apply to the payment API, not to the ledger, which is the
-        // simulator's own inspection endpoint, nor to the challenge page a person answers.
+        // Latency and injected failures apply to the payment API, not to the ledger or the
+        // simulation report, the simulator's own inspection endpoints. Of them, only the outage
+        // applies to the challenge page a person answers: the provider is down for everyone.
         var payments = api.MapGroup("").AddEndpointFilter<SimulatedConditionsFilter>();
         payments.MapCreatePaymentIntent();
         payments.MapGetPaymentIntent();
         payments.MapCancelPaymentIntent();
         payments.MapCreateRefund();
         api.MapGetLedger();
-        app.MapChallenge();
+        api.MapGetSimulation();
+        app.MapGroup("").AddEndpointFilter<OutageFilter>().MapChallenge();
         return app;
     }
 }

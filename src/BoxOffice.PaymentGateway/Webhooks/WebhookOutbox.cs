@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using BoxOffice.PaymentGateway.PaymentIntents;
+using BoxOffice.PaymentGateway.Simulation;
 using BoxOffice.PaymentGateway.Storage;
 
 namespace BoxOffice.PaymentGateway.Webhooks;
@@ -19,8 +20,9 @@ internal sealed record WebhookData(string Id, string Status, long Amount, string
 /// <summary>
 /// Webhooks are written in the same transaction as the change they report, then sent by
 /// <see cref="WebhookSender"/>: a committed change is never left unreported, even after a crash.
+/// Each is first due after the simulated delay (<see cref="GatewayOptions.WebhookDelayMaxMs"/>, none by default).
 /// </summary>
-internal sealed class WebhookOutbox(TimeProvider time)
+internal sealed class WebhookOutbox(SimulatedConditions conditions, TimeProvider time)
 {
     // One pending wake-up is enough: the sender reads every due webhook when it wakes.
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -31,7 +33,7 @@ internal sealed class WebhookOutbox(TimeProvider time)
         return tx.ExecuteAsync(
             "INSERT INTO webhooks (id, body, next_attempt_at) VALUES (@id, @body, @due)",
             ct,
-            ("@id", webhook.Id), ("@body", JsonSerializer.Serialize(webhook, ApiResponse.Json)), ("@due", time.GetUtcNow().ToUnixTimeMilliseconds()));
+            ("@id", webhook.Id), ("@body", JsonSerializer.Serialize(webhook, ApiResponse.Json)), ("@due", (time.GetUtcNow() + conditions.NextWebhookDelay()).ToUnixTimeMilliseconds()));
     }
 
     /// <summary>Call after the commit, so that the sender finds what it is woken for.</summary>

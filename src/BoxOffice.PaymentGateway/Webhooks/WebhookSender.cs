@@ -1,4 +1,5 @@
 using System.Text;
+using BoxOffice.PaymentGateway.Simulation;
 using BoxOffice.PaymentGateway.Storage;
 using Microsoft.Extensions.Options;
 
@@ -7,11 +8,15 @@ namespace BoxOffice.PaymentGateway.Webhooks;
 /// <summary>
 /// Sends pending webhooks, signed, until the receiver answers 2xx. Failed sends are retried with
 /// exponential backoff (1 s doubling, capped at 60 s) and given up after 20 attempts, about a
-/// quarter of an hour; a given-up webhook stays in the table with its last error.
+/// quarter of an hour; a given-up webhook stays in the table with its last error. The simulated
+/// provider's faults apply: nothing is sent during its outage, and some delivered webhooks are
+/// delivered again (<see cref="GatewayOptions.WebhookDuplicateRate"/>). A webhook delivered after a
+/// later one about the same intent is counted as out of order.
 /// </summary>
 internal sealed partial class WebhookSender(
     GatewayDatabase db,
     WebhookOutbox outbox,
+    SimulatedConditions conditions,
     WebhookTarget target,
     IHttpClientFactory httpClients,
     IOptions<GatewayOptions> options,
@@ -27,6 +32,10 @@ internal sealed partial class WebhookSender(
     // Retries come due without a wake-up; this is how late one may be noticed.
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
 
+    // Duplicates to send, owned by the sending loop: extras, kept in memory only (lost on a restart,
+    // as a provider's redelivery may never come).
+    private readonly List<(DateTimeOffset Due, long Seq, string? Intent, string Body)> _duplicates = [];
+
     internal static TimeSpan BackoffAfter(int attempts) =>
         TimeSpan.FromTicks(Math.Min(FirstBackoff.Ticks << Math.Min(attempts - 1, 20), MaxBackoff.Ticks));
 
@@ -36,7 +45,12 @@ internal sealed partial class WebhookSender(
         {
             try
             {
-                await SendDueAsync(stoppingToken);
+                // The provider is down: what is due waits, and goes out late once it is back.
+                if (conditions.OutageLeft(time.GetUtcNow()) is null)
+                {
+                    await SendDueAsync(stoppingToken);
+                    await SendDueDuplicatesAsync(stoppingToken);
+                }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -49,13 +63,29 @@ internal sealed partial class WebhookSender(
 
     private async Task SendDueAsync(CancellationToken ct)
     {
-        foreach (var (id, body, attempts) in await DueAsync(ct))
+        foreach (var (seq, id, body, attempts, intent) in await DueAsync(ct))
         {
+            if (conditions.OutageLeft(time.GetUtcNow()) is not null)
+            {
+                return;
+            }
+
             var error = await SendAsync(body, ct);
             var attempt = attempts + 1;
             await using var tx = await db.BeginAsync(ct);
             if (error is null)
             {
+                if (await LaterOneDeliveredAsync(tx, seq, intent, ct))
+                {
+                    conditions.DeliveredOutOfOrder();
+                }
+
+                if (conditions.NextDuplicate() is { } after)
+                {
+                    _duplicates.Add((time.GetUtcNow() + after, seq, intent, body));
+                    conditions.DuplicateScheduled();
+                }
+
                 await tx.ExecuteAsync("UPDATE webhooks SET attempts = @attempt, delivered_at = @now, last_error = NULL WHERE id = @id", ct,
                     ("@id", id), ("@attempt", attempt), ("@now", Timestamps.Format(time.GetUtcNow())));
             }
@@ -78,22 +108,58 @@ internal sealed partial class WebhookSender(
         }
     }
 
-    private async Task<List<(string Id, string Body, int Attempts)>> DueAsync(CancellationToken ct)
+    private async Task SendDueDuplicatesAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var due = _duplicates.Where(d => d.Due <= now).ToList();
+        _duplicates.RemoveAll(d => d.Due <= now);
+        foreach (var (_, seq, intent, body) in due)
+        {
+            var delivered = await SendAsync(body, ct) is null;
+            conditions.DuplicateSent(delivered);
+            // A repeat of an earlier webhook after a later one (the abandoned challenge again after
+            // the intent's cancel) is out of order too, as the receiver sees it.
+            if (delivered)
+            {
+                await using var tx = await db.BeginAsync(ct);
+                if (await LaterOneDeliveredAsync(tx, seq, intent, ct))
+                {
+                    conditions.DeliveredOutOfOrder();
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether a webhook about <paramref name="intent"/> written after the one at <paramref name="seq"/> was delivered already.</summary>
+    private static async Task<bool> LaterOneDeliveredAsync(GatewayTransaction tx, long seq, string? intent, CancellationToken ct)
+    {
+        if (intent is null)
+        {
+            return false;
+        }
+
+        await using var command = tx.Command(
+            "SELECT 1 FROM webhooks WHERE seq > @seq AND delivered_at IS NOT NULL AND json_extract(body, '$.data.id') = @intent LIMIT 1",
+            ("@seq", seq), ("@intent", intent));
+        return await command.ExecuteScalarAsync(ct) is not null;
+    }
+
+    private async Task<List<(long Seq, string Id, string Body, int Attempts, string? Intent)>> DueAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenReadAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT id, body, attempts FROM webhooks
+            SELECT seq, id, body, attempts, json_extract(body, '$.data.id') FROM webhooks
             WHERE delivered_at IS NULL AND attempts < @max AND next_attempt_at <= @now
             ORDER BY seq LIMIT 100
             """;
         command.Parameters.AddWithValue("@max", MaxAttempts);
         command.Parameters.AddWithValue("@now", time.GetUtcNow().ToUnixTimeMilliseconds());
-        var due = new List<(string, string, int)>();
+        var due = new List<(long, string, string, int, string?)>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            due.Add((reader.GetString(0), reader.GetString(1), reader.GetInt32(2)));
+            due.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
         }
 
         return due;
