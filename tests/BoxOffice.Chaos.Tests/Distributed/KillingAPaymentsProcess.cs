@@ -36,6 +36,8 @@ public sealed class KillingAPaymentsProcess(SharedDeployment shared)
 
             (await deployment.CountAsync("payments", "SELECT COUNT(*) FROM payments WHERE status <> 'Succeeded' AND reservation_id IN ("
                 + string.Join(',', reservations.Select(r => $"'{r.Id}'")) + ")")).ShouldBe(0);
+            // The operators' check over every service's database and the gateway's ledger, at quiescence.
+            await deployment.UntilInvariantsHoldAsync("after a Payments process was killed mid-run");
         }
         finally
         {

@@ -303,6 +303,29 @@ public sealed class Deployment : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// The operators' invariant check over this deployment, run as an operator runs it: the host's
+    /// <c>invariants</c> command as its own process, pointed at every service's database (the
+    /// deployment's server and prefix) and at the simulator's ledger with the services' own keys.
+    /// </summary>
+    public Task<InvariantCheck> InvariantsAsync(int graceSeconds = 60) =>
+        InvariantCheck.RunAsync(Artifacts.Dll("BoxOffice.Host"), new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["BoxOffice__Storage"] = "Postgres",
+            ["ConnectionStrings__Postgres"] = DistributedServers.Postgres,
+            ["BoxOffice__DatabasePrefix"] = Prefix,
+            ["BoxOffice__DataDirectory"] = Path.Combine(_data.Path, "invariants"),
+            ["Payments__GatewayUrl"] = Simulator.Url.ToString(),
+        }, graceSeconds, TestContext.Current.CancellationToken);
+
+    /// <summary>
+    /// Waits until the invariant check exits 0 (at most <paramref name="seconds"/>): the downstream
+    /// invariants (told once, points, recommendations) hold once every consumer has caught up.
+    /// </summary>
+    public Task<InvariantCheck> UntilInvariantsHoldAsync(string why, int seconds = 60) =>
+        Eventually.HoldsAsync(() => InvariantsAsync(), c => c.Holds, $"every invariant holds ({why})", TimeSpan.FromSeconds(seconds));
+
     public static async Task<JsonNode> Json(HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))
         ?? throw new InvalidOperationException("An empty body.");
