@@ -94,7 +94,7 @@ internal sealed class ReservingThroughAnOutage
                 var now = _clock.Elapsed;
                 var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json";
                 // Answered while down, or within a few seconds after: the processes find out the server is back by trying.
-                _answers.Enqueue(new Answer(index, response.StatusCode, problem, body, now >= _down && now <= _up + TimeSpan.FromSeconds(5)));
+                _answers.Enqueue(new Answer(index, response.StatusCode, problem, body, now >= _down && (_up == TimeSpan.MaxValue || now <= _up + TimeSpan.FromSeconds(5))));
                 if (response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK)
                 {
                     _accepted[index] = JsonNode.Parse(body)!["id"]!.GetValue<Guid>();
