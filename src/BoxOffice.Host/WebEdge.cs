@@ -50,6 +50,8 @@ internal static class WebEdge
         // Bad request bodies are 400 problems in every environment, never exceptions turned into 500s.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         builder.Services.AddProblemDetails();
+        // A database that cannot be reached is a 503 to try again, not a 500.
+        builder.Services.AddExceptionHandler<DatabaseUnavailable>();
         builder.Services.AddBoxOfficeOpenApi();
         builder.Services.AddBoxOfficeAuthentication(builder.Configuration);
         builder.Services.AddBoxOfficeRateLimits(builder.Configuration);

@@ -256,7 +256,10 @@ public sealed class Deployment : IAsyncDisposable
     public async Task<string> LoginAsync(string email, string password)
     {
         using var anonymous = Client();
-        var login = await anonymous.PostAsJsonAsync("/api/accounts/login", new { email, password }, TestContext.Current.CancellationToken);
+        // A 503 (Accounts' database just restarted, the gateway's probe not yet through) is asked again, as a client would.
+        var login = await Eventually.HoldsAsync(
+            () => anonymous.PostAsJsonAsync("/api/accounts/login", new { email, password }, TestContext.Current.CancellationToken),
+            r => r.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable, $"{email} is answered other than 503", TimeSpan.FromSeconds(30));
         login.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, await login.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         return (await Json(login))["accessToken"]!.GetValue<string>();
     }
