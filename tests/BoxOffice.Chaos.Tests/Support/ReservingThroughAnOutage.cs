@@ -73,7 +73,7 @@ internal sealed class ReservingThroughAnOutage
         var answers = Answers;
         string ByStatus(IEnumerable<Answer> some) =>
             string.Join(", ", some.GroupBy(a => (int)a.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}"));
-        return $"{_accepted.Count} accepted; answers during the outage {ByStatus(answers.Where(a => a.DuringOutage))}; in all {ByStatus(answers)}; {Unanswered} cut or timed out";
+        return $"{_accepted.Count} accepted; answers while it was down or in the 5 s after {ByStatus(answers.Where(a => a.DuringOutage))}; in all {ByStatus(answers)}; {Unanswered} cut or timed out";
     }
 
     private async Task ReserveAsync(HttpClient buyer, int index, Guid type)
