@@ -51,8 +51,10 @@ internal static class WebEdge
         // Bad request bodies are 400 problems in every environment, never exceptions turned into 500s.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         builder.Services.AddProblemDetails();
-        // A write that found the disk full is a 503 storage-full, not a 500.
+        // A write that found the disk full is a 503 storage-full, not a 500 (first: it is a database error too).
         builder.Services.AddExceptionHandler<StorageFullExceptionHandler>();
+        // A database that cannot be reached is a 503 to try again, not a 500.
+        builder.Services.AddExceptionHandler<DatabaseUnavailable>();
         builder.Services.AddBoxOfficeOpenApi();
         builder.Services.AddBoxOfficeAuthentication(builder.Configuration);
         builder.Services.AddBoxOfficeRateLimits(builder.Configuration);

@@ -17,12 +17,13 @@ public static class TestStorage
 {
     /// <summary>The storage settings of a host keeping its data in <paramref name="dataDirectory"/>.</summary>
     /// <param name="dataDirectory">The host's data folder (full path).</param>
+    /// <param name="postgres">Whether to use PostgreSQL; the assembly's store unless given.</param>
     /// <returns>The configuration keys to add.</returns>
-    public static IReadOnlyDictionary<string, string?> Settings(string dataDirectory)
+    public static IReadOnlyDictionary<string, string?> Settings(string dataDirectory, bool? postgres = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
         var settings = new Dictionary<string, string?> { [DataFolder.Key] = dataDirectory };
-        foreach (var (key, value) in StoreUnderTest.SettingsFor(dataDirectory))
+        foreach (var (key, value) in StoreUnderTest.SettingsFor(dataDirectory, postgres))
         {
             settings[key] = value;
         }

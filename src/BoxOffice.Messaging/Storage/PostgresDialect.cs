@@ -77,7 +77,13 @@ internal sealed partial class PostgresDialect : StorageDialect
     public override async Task OpenAsync(CancellationToken ct)
     {
         await CreateDatabaseAsync(ct);
+        await OpenExistingAsync(ct);
+    }
+
+    public override Task OpenExistingAsync(CancellationToken ct)
+    {
         _dataSource = NpgsqlDataSource.Create(_database);
+        return Task.CompletedTask;
     }
 
     private async Task CreateDatabaseAsync(CancellationToken ct)

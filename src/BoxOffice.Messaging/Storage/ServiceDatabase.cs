@@ -21,6 +21,7 @@ public sealed partial class ServiceDatabase : IAsyncDisposable
     private readonly StorageDialect _dialect;
     private DbConnection? _writer;
     private bool _opened;
+    private bool _readable;
 
     private readonly ILogger _logger;
 
@@ -86,6 +87,24 @@ public sealed partial class ServiceDatabase : IAsyncDisposable
         await _dialect.OpenAsync(ct);
         _writer = await _dialect.OpenWriterAsync(ct);
         _opened = true;
+        _readable = true;
+    }
+
+    /// <summary>
+    /// Opens this database for reading only, as it is: no database or file is created, no migration
+    /// runs, no write is possible (<see cref="BeginAsync"/> still refuses). For a tool that inspects a
+    /// deployment's stores from outside its processes (the invariant check); a database that does not
+    /// exist fails at the first <see cref="OpenReadAsync"/>.
+    /// </summary>
+    public async Task OpenForReadingAsync(CancellationToken ct = default)
+    {
+        if (_readable)
+        {
+            return;
+        }
+
+        await _dialect.OpenExistingAsync(ct);
+        _readable = true;
     }
 
     /// <summary>
@@ -130,7 +149,7 @@ public sealed partial class ServiceDatabase : IAsyncDisposable
     /// <summary>Opens a connection for reading; readers never wait for the writer.</summary>
     public Task<DbConnection> OpenReadAsync(CancellationToken ct = default)
     {
-        if (!_opened)
+        if (!_readable)
         {
             throw new InvalidOperationException($"Database '{Name}' is not open yet.");
         }
@@ -186,6 +205,7 @@ public sealed partial class ServiceDatabase : IAsyncDisposable
         await DisposeWriterAsync();
         await _dialect.DisposeAsync();
         _opened = false;
+        _readable = false;
         _writeLock.Dispose();
     }
 }

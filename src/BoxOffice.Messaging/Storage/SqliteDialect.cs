@@ -26,6 +26,12 @@ internal sealed class SqliteDialect(string name, MessagingOptions options) : Sto
     public override Task OpenAsync(CancellationToken ct)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        return OpenExistingAsync(ct);
+    }
+
+    // ReadWrite, not ReadWriteCreate: a reader never makes a file the runtime has not made.
+    public override Task OpenExistingAsync(CancellationToken ct)
+    {
         _readConnectionString = new SqliteConnectionStringBuilder
         {
             DataSource = _path,

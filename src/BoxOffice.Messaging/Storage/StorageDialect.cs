@@ -20,6 +20,9 @@ internal abstract class StorageDialect : IAsyncDisposable
     /// <summary>Creates the database when missing and prepares its connections.</summary>
     public abstract Task OpenAsync(CancellationToken ct);
 
+    /// <summary>Prepares read connections to the database as it is, never creating it: opening one fails when it is missing.</summary>
+    public abstract Task OpenExistingAsync(CancellationToken ct);
+
     /// <summary>Opens the connection the process writes with (one, held open, reopened when broken).</summary>
     public abstract Task<DbConnection> OpenWriterAsync(CancellationToken ct);
 

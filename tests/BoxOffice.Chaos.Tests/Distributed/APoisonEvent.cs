@@ -57,6 +57,8 @@ public sealed class APoisonEvent(SharedDeployment shared)
             again.StatusCode.ShouldBe(HttpStatusCode.OK, answer);
             JsonNode.Parse(answer)!["status"]!.ToString().ShouldBe("AlreadyRedriven", "a dead letter already redriven is not applied twice");
             (await Points(buyer)).ShouldBe(points);
+            // Redriven, the points match the purchases again, and nothing else broke meanwhile.
+            await deployment.UntilInvariantsHoldAsync("after the poison event was redriven");
         }
         finally
         {

@@ -60,6 +60,7 @@ public sealed class RestartingRabbitMq(SharedDeployment shared)
             }
 
             (await deployment.CountAsync("tickets", $"SELECT COUNT(*) FROM tickets WHERE event_id = '{eventId}'")).ShouldBe(reservations.Count);
+            await deployment.UntilInvariantsHoldAsync("after RabbitMQ restarted mid-run");
         }
         finally
         {

@@ -61,6 +61,7 @@ public sealed class TheSameMessagePublishedThreeTimes(SharedDeployment shared)
         (await buyer.ReservationAsync(id))["tickets"]!.AsArray().Count.ShouldBe(acquired["tickets"]!.AsArray().Count);
         (await deployment.CountAsync("notifications", $"SELECT COUNT(*) FROM feed WHERE reservation_id = '{id}'")).ShouldBe(1, "told once");
         (await PointsAsync(buyer, _ => true)).ShouldBe(points, "points credited once");
+        await deployment.UntilInvariantsHoldAsync("after every event of a purchase was delivered three times");
     }
 
     private static Task<long> PointsAsync(HttpClient buyer, Func<long, bool> condition) =>

@@ -16,6 +16,9 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     private HostProcess(Process process) => _process = process;
 
+    /// <summary>True once the process has ended (killed, or exited by itself).</summary>
+    public bool HasExited => _process.HasExited;
+
     public string Output
     {
         get
@@ -32,12 +35,13 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts the host on <paramref name="urls"/> (a free port by default; a fixed one to restart it
-    /// where its clients are) and waits until it listens.
+    /// where its clients are) and waits until it listens; on PostgreSQL when <paramref name="postgres"/>
+    /// says so (every service database on <c>BOXOFFICE_TEST_POSTGRES</c>), else on the assembly's store.
     /// </summary>
     public static async Task<(HostProcess Host, Uri Address)> StartAsync(
-        string dataDirectory, CancellationToken ct, IDictionary<string, string>? environment = null, string urls = "http://127.0.0.1:0")
+        string dataDirectory, CancellationToken ct, IDictionary<string, string>? environment = null, string urls = "http://127.0.0.1:0", bool? postgres = null)
     {
-        var host = Start(dataDirectory, environment ?? new Dictionary<string, string>(), urls);
+        var host = Start(dataDirectory, environment ?? new Dictionary<string, string>(), urls, postgres);
         // A deadline, not a pause: a loaded 2-core machine has taken over a minute to start a host on PostgreSQL.
         var address = await host._listening.Task.WaitAsync(TimeSpan.FromSeconds(120), ct);
         return (host, address);
@@ -55,7 +59,7 @@ public sealed partial class HostProcess : IAsyncDisposable
         return (host._process.ExitCode, host.Output);
     }
 
-    private static HostProcess Start(string dataDirectory, IDictionary<string, string> environment, string urls)
+    private static HostProcess Start(string dataDirectory, IDictionary<string, string> environment, string urls, bool? postgres = null)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         var info = new ProcessStartInfo(dotnet)
@@ -69,7 +73,7 @@ public sealed partial class HostProcess : IAsyncDisposable
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add(urls);
         // The same storage as the in-process hosts, as environment variables (BoxOffice__DataDirectory …).
-        foreach (var (key, value) in TestStorage.Settings(dataDirectory))
+        foreach (var (key, value) in TestStorage.Settings(dataDirectory, postgres))
         {
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
