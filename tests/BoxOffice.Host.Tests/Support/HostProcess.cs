@@ -30,9 +30,6 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>True once the process ended, by itself or killed: a host that crashed shows here.</summary>
-    public bool HasExited => _process.HasExited;
-
     /// <summary>
     /// Starts the host on <paramref name="urls"/> (a free port by default; a fixed one to restart it
     /// where its clients are) and waits until it listens; on PostgreSQL when <paramref name="postgres"/>
