@@ -12,8 +12,8 @@ public sealed class CheckingHealth
         await using var gateway = await TestGateway.StartAsync(healthCheckInterval: TimeSpan.FromMilliseconds(200));
         using var client = gateway.Client();
 
-        // Probed a few times over: still ready.
-        await Task.Delay(TimeSpan.FromMilliseconds(600), TestContext.Current.CancellationToken);
+        // Every instance probed a few times over: still ready.
+        await Eventually.HoldsAsync(() => gateway.Stubs.Min(s => s.ReadinessProbes), n => n >= 3, "every instance has been probed three times");
         using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative), TestContext.Current.CancellationToken);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);

@@ -195,7 +195,8 @@ public static class StoreUnderTest
 
     private static void Drop(string prefix)
     {
-        NpgsqlConnection.ClearAllPools();
+        // No pool is cleared here: the hosts on these databases cleared their own when disposed, and
+        // other tests' pools must stay; WITH (FORCE) below ends any connection still open.
         using var connection = new NpgsqlConnection(Admin().ConnectionString);
         connection.Open();
         var names = new List<string>();

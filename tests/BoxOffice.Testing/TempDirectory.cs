@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-
 namespace BoxOffice.Testing;
 
 /// <summary>
@@ -21,13 +19,14 @@ public sealed class TempDirectory : IDisposable
     public string Path { get; }
 
     /// <summary>
-    /// Closes pooled SQLite connections (they hold files open), drops the folder's PostgreSQL
-    /// databases when the tests run on PostgreSQL and its exchanges and queues when they ran on RabbitMQ, and deletes the folder with everything
-    /// in it. A file still closing is left behind: the OS temp folder is cleaned anyway.
+    /// Drops the folder's PostgreSQL databases when the tests run on PostgreSQL and its exchanges and
+    /// queues when they ran on RabbitMQ, and deletes the folder with everything in it. The hosts that
+    /// kept their files here have let go of their pooled connections when they were disposed (each
+    /// database clears its own pools, and only those: other tests' pools are left alone). A file still
+    /// closing is left behind: the OS temp folder is cleaned anyway.
     /// </summary>
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
         StoreUnderTest.Forget(Path);
         BrokerUnderTest.Forget(Path);
         try

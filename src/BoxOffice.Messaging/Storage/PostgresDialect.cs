@@ -189,6 +189,11 @@ internal sealed partial class PostgresDialect : StorageDialect
             await _dataSource.DisposeAsync();
             _dataSource = null;
         }
+
+        // The pool of connections opened by ConnectionString (EF Core's), and only that one: the
+        // database may be dropped next, and other databases' pools in this process are not ours.
+        await using var pooled = new NpgsqlConnection(ConnectionString);
+        NpgsqlConnection.ClearPool(pooled);
     }
 
     [GeneratedRegex("^[a-z][a-z0-9_]{0,62}$")]

@@ -92,5 +92,22 @@ internal sealed class SqliteDialect(string name, MessagingOptions options) : Sto
 
     public override string MigrationSql(Migration migration) => migration.Sql;
 
-    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    /// <summary>
+    /// Pooled connections keep the file open after the database is disposed: this lets go of this
+    /// file's pools (the readers' and the one <see cref="ConnectionString"/> gives, say to EF Core), and only
+    /// those, so another host's pools in the same process are left alone.
+    /// </summary>
+    public override ValueTask DisposeAsync()
+    {
+        foreach (var pooled in new[] { _readConnectionString, ConnectionString })
+        {
+            if (pooled is not null)
+            {
+                using var connection = new SqliteConnection(pooled);
+                SqliteConnection.ClearPool(connection);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
 }

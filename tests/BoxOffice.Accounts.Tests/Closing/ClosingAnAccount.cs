@@ -25,11 +25,16 @@ public sealed class ClosingAnAccount(AccountsFixture accounts) : IClassFixture<A
             Problem.TypeOf(await Problem.ReadAsync(login, HttpStatusCode.Unauthorized)).ShouldBe(Problem.TypeBase + "invalid-credentials");
         }
 
-        var announced = await Eventually.HoldsAsync(
-            () => PayloadsAsync("accounts.closed.v1", id),
-            p => p.Count > 0,
-            "the closure is announced");
-        var closure = announced.ShouldHaveSingleItem();
+        // Another account closed after this one: once its closure is announced, this one's has been as often as it will be.
+        var laterEmail = AccountsFixture.NewEmail("leaving-later");
+        var laterId = (await accounts.RegisterAsync(laterEmail)).GetProperty("id").GetGuid();
+        using (var laterClosed = await accounts.SendAsync(HttpMethod.Delete, "/api/me", await accounts.TokenAsync(laterEmail), new { password = AccountsFixture.Password }))
+        {
+            laterClosed.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        }
+
+        await Eventually.HoldsAsync(() => PayloadsAsync("accounts.closed.v1", laterId), p => p.Count > 0, "the later closure is announced");
+        var closure = (await PayloadsAsync("accounts.closed.v1", id)).ShouldHaveSingleItem();
         closure.GetProperty("userId").GetGuid().ShouldBe(id);
         (await accounts.UsersWithEmailAsync(email)).ShouldBe(0);
     }

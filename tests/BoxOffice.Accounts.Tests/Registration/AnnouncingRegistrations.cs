@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BoxOffice.Accounts.Tests.Support;
 using BoxOffice.Messaging.Storage;
+using BoxOffice.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BoxOffice.Accounts.Tests.Registration;
@@ -15,19 +16,11 @@ public sealed class AnnouncingRegistrations(AccountsFixture fixture) : IClassFix
         var id = registered.GetProperty("id").GetGuid();
         var accounts = fixture.Host.Services.GetRequiredKeyedService<ServiceDatabase>("accounts");
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        List<string> payloads;
-        do
-        {
-            payloads = await PayloadsAsync(accounts);
-            if (payloads.Any(p => p.Contains(email, StringComparison.Ordinal)))
-            {
-                break;
-            }
-
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-        while (DateTime.UtcNow < deadline);
+        // A user registered after this one: once they are announced, this one has been announced as often as it will be.
+        var laterEmail = AccountsFixture.NewEmail("announced-later");
+        await fixture.RegisterAsync(laterEmail);
+        var payloads = await Eventually.HoldsAsync(
+            () => PayloadsAsync(accounts), all => all.Any(p => p.Contains(laterEmail, StringComparison.Ordinal)), "the later user is announced");
 
         var mine = payloads.Where(p => p.Contains(email, StringComparison.Ordinal)).ShouldHaveSingleItem();
         using var json = JsonDocument.Parse(mine);

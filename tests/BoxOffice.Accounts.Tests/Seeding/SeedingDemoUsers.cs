@@ -59,8 +59,8 @@ public sealed class SeedingDemoUsers
         (await CountAsync(second, "SELECT COUNT(*) FROM AspNetUsers")).ShouldBe(4);
         (await CountAsync(second, "SELECT COUNT(*) FROM AspNetUserRoles")).ShouldBe(5);
         (await CountAsync(second, "SELECT COUNT(*) FROM AspNetRoles")).ShouldBe(2);
-        (await TokenAsync(second, "organizer@boxoffice.local", AccountsFixture.OrganizerPassword)).ShouldNotBeNull();
-        (await TokenAsync(second, "alice@boxoffice.local", "Buyer-test-9")).ShouldNotBeNull();
+        (await TokenAsync(second, "organizer@boxoffice.local", AccountsFixture.OrganizerPassword)).GetClaim("email").Value.ShouldBe("organizer@boxoffice.local");
+        (await TokenAsync(second, "alice@boxoffice.local", "Buyer-test-9")).GetClaim("email").Value.ShouldBe("alice@boxoffice.local");
         second.Logs.Entries.ShouldNotContain(e => e.Message.Contains("Seed__OrganizerPassword", StringComparison.Ordinal));
     }
 
@@ -89,7 +89,7 @@ public sealed class SeedingDemoUsers
         await using var host = await AccountsHost.BuildAndStartAsync(directory.Path);
 
         (await CountAsync(host, "SELECT COUNT(*) FROM AspNetUsers")).ShouldBe(1);
-        (await TokenAsync(host, "organizer@boxoffice.local", AccountsFixture.OrganizerPassword)).ShouldNotBeNull();
+        (await TokenAsync(host, "organizer@boxoffice.local", AccountsFixture.OrganizerPassword)).GetClaim("email").Value.ShouldBe("organizer@boxoffice.local");
         using var alice = await LoginAsync(host, "alice@boxoffice.local", OldDemoBuyerPassword);
         alice.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }

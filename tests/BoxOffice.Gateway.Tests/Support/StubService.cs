@@ -37,6 +37,11 @@ internal sealed class StubService : IAsyncDisposable
 
     public Uri Address => new(_app.Urls.First());
 
+    private int _readinessProbes;
+
+    /// <summary>How many times this instance has been asked <c>/health/ready</c> (the gateway's probes).</summary>
+    public int ReadinessProbes => Volatile.Read(ref _readinessProbes);
+
     /// <summary>Authorization headers this instance received on the subscriptions path.</summary>
     public List<string> Authorizations { get; } = [];
 
@@ -60,6 +65,7 @@ internal sealed class StubService : IAsyncDisposable
         http.Response.Headers["X-Stub-Path"] = path + http.Request.QueryString;
         if (path == "/health/ready")
         {
+            Interlocked.Increment(ref _readinessProbes);
             await http.Response.WriteAsync("Healthy");
         }
         else if (path == StreamPath)

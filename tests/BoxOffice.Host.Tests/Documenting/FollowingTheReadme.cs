@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using BoxOffice.Host.Tests.Support;
+using BoxOffice.Testing;
 
 namespace BoxOffice.Host.Tests.Documenting;
 
@@ -36,7 +37,7 @@ public sealed partial class FollowingTheReadme
         await using var host = await DevelopmentHostAsync();
 
         var (exitCode, output, errors) = await RunAsync(Path.Combine(Repository.Root, "scripts", "demo.sh"), [],
-            new() { ["BOXOFFICE_URL"] = host.Address.ToString().TrimEnd('/'), ["BOXOFFICE_DATA"] = host.Data });
+            new() { ["BOXOFFICE_URL"] = host.Address.ToString().TrimEnd('/'), ["BOXOFFICE_DATA"] = host.Data.Path });
 
         exitCode.ShouldBe(0, output + errors);
         output.ShouldContain(" is Acquired");
@@ -54,9 +55,17 @@ public sealed partial class FollowingTheReadme
             Path.Combine(Repository.Root, "src", "BoxOffice.Host", "Properties", "launchSettings.json"), TestContext.Current.CancellationToken))!;
         var environment = profile["profiles"]!["Development"]!["environmentVariables"]!.AsObject()
             .ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
-        var data = Path.Combine(Path.GetTempPath(), "boxoffice-tests", Guid.NewGuid().ToString("N"));
-        var (process, address) = await HostProcess.StartAsync(data, TestContext.Current.CancellationToken, environment);
-        return new DevelopmentHost(process, address, data);
+        var data = new TempDirectory("host");
+        try
+        {
+            var (process, address) = await HostProcess.StartAsync(data.Path, TestContext.Current.CancellationToken, environment);
+            return new DevelopmentHost(process, address, data);
+        }
+        catch
+        {
+            data.Dispose();
+            throw;
+        }
     }
 
     private static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string file, string[] arguments, Dictionary<string, string> environment)
@@ -90,19 +99,12 @@ public sealed partial class FollowingTheReadme
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    private sealed record DevelopmentHost(HostProcess Process, Uri Address, string Data) : IAsyncDisposable
+    private sealed record DevelopmentHost(HostProcess Process, Uri Address, TempDirectory Data) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
             await Process.DisposeAsync();
-            try
-            {
-                Directory.Delete(Data, recursive: true);
-            }
-            catch (IOException)
-            {
-                // The OS cleans its temp folder anyway.
-            }
+            Data.Dispose();
         }
     }
 

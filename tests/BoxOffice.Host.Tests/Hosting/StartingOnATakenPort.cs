@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using BoxOffice.Host.Tests.Support;
+using BoxOffice.Testing;
 
 namespace BoxOffice.Host.Tests.Hosting;
 
@@ -16,25 +17,16 @@ public sealed class StartingOnATakenPort
         using var squatter = new TcpListener(IPAddress.Loopback, 0);
         squatter.Start();
         var taken = $"http://127.0.0.1:{((IPEndPoint)squatter.LocalEndpoint).Port}";
-        var data = Path.Combine(Path.GetTempPath(), "boxoffice-tests", Guid.NewGuid().ToString("N"));
-        try
-        {
-            var (exitCode, output) = which == "gateway"
-                ? await HostProcess.RunToExitAsync(data, new Dictionary<string, string> { ["PaymentGateway__Urls"] = taken }, ct)
-                : await HostProcess.RunToExitAsync(data, new Dictionary<string, string>(), ct, urls: taken);
+        using var data = new TempDirectory("host");
 
-            exitCode.ShouldBe(1, output);
-            var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            lines.ShouldHaveSingleItem(output);
-            lines[0].ShouldContain("is already in use");
-            lines[0].ShouldContain(which == "gateway" ? "PaymentGateway:Urls" : "--urls");
-        }
-        finally
-        {
-            if (Directory.Exists(data))
-            {
-                Directory.Delete(data, recursive: true);
-            }
-        }
+        var (exitCode, output) = which == "gateway"
+            ? await HostProcess.RunToExitAsync(data.Path, new Dictionary<string, string> { ["PaymentGateway__Urls"] = taken }, ct)
+            : await HostProcess.RunToExitAsync(data.Path, new Dictionary<string, string>(), ct, urls: taken);
+
+        exitCode.ShouldBe(1, output);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        lines.ShouldHaveSingleItem(output);
+        lines[0].ShouldContain("is already in use");
+        lines[0].ShouldContain(which == "gateway" ? "PaymentGateway:Urls" : "--urls");
     }
 }

@@ -1,6 +1,6 @@
 using System.Net;
-
 using BoxOffice.Host.Tests.Support;
+using BoxOffice.Testing;
 
 namespace BoxOffice.Host.Tests.Hosting;
 
@@ -10,29 +10,20 @@ public sealed class StartingTheHost
     public async Task The_embedded_host_starts_with_no_servers_and_reports_ready()
     {
         var ct = TestContext.Current.CancellationToken;
-        var data = Path.Combine(Path.GetTempPath(), "boxoffice-tests", Guid.NewGuid().ToString("N"));
-        try
-        {
-            var (host, address) = await HostProcess.StartAsync(data, ct);
-            await using (host)
-            {
-                using var http = new HttpClient { BaseAddress = address };
+        using var data = new TempDirectory("host");
 
-                var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), ct);
-                var live = await http.GetAsync(new Uri("/health/live", UriKind.Relative), ct);
-
-                ready.StatusCode.ShouldBe(HttpStatusCode.OK);
-                (await ready.Content.ReadAsStringAsync(ct)).ShouldBe("Healthy");
-                live.StatusCode.ShouldBe(HttpStatusCode.OK);
-                host.Output.ShouldContain($"data lives in {data}");
-            }
-        }
-        finally
+        var (host, address) = await HostProcess.StartAsync(data.Path, ct);
+        await using (host)
         {
-            if (Directory.Exists(data))
-            {
-                Directory.Delete(data, recursive: true);
-            }
+            using var http = new HttpClient { BaseAddress = address };
+
+            var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), ct);
+            var live = await http.GetAsync(new Uri("/health/live", UriKind.Relative), ct);
+
+            ready.StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await ready.Content.ReadAsStringAsync(ct)).ShouldBe("Healthy");
+            live.StatusCode.ShouldBe(HttpStatusCode.OK);
+            host.Output.ShouldContain($"data lives in {data.Path}");
         }
     }
 }

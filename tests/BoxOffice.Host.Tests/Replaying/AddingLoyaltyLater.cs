@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using BoxOffice.Host.Tests.Support;
+using BoxOffice.Testing;
 
 namespace BoxOffice.Host.Tests.Replaying;
 
@@ -14,38 +15,32 @@ public sealed class AddingLoyaltyLater
     [Fact]
     public async Task Loyalty_switched_on_later_starts_from_the_beginning_and_ends_with_exactly_the_points_it_would_have_had()
     {
-        var data = Path.Combine(Path.GetTempPath(), "boxoffice-tests", Guid.NewGuid().ToString("N"));
-        try
+        using var folder = new TempDirectory("host");
+        var data = folder.Path;
+        var purchases = new List<(string Token, long Amount)>();
+        await using (var without = await TestApp.StartAsync(new Dictionary<string, string?> { ["Loyalty:Enabled"] = "false" }, dataDirectory: data))
         {
-            var purchases = new List<(string Token, long Amount)>();
-            await using (var without = await TestApp.StartAsync(new Dictionary<string, string?> { ["Loyalty:Enabled"] = "false" }, dataDirectory: data))
+            var (_, type) = await without.CreateEventAsync(capacity: 100, price: 4_550);
+            for (var quantity = 1; quantity <= 3; quantity++)
             {
-                var (_, type) = await without.CreateEventAsync(capacity: 100, price: 4_550);
-                for (var quantity = 1; quantity <= 3; quantity++)
-                {
-                    using var buyer = await without.BuyerAsync();
-                    var id = await buyer.ReserveAcceptedAsync(type, quantity);
-                    await buyer.UntilAsync(id, r => r.Status() == "Acquired", "the purchase is acquired");
-                    purchases.Add((buyer.DefaultRequestHeaders.Authorization!.Parameter!, 4_550L * quantity));
-                }
-
-                using var buyerWithout = without.Client(purchases[0].Token);
-                (await buyerWithout.GetAsync(new Uri("/api/me/loyalty", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+                using var buyer = await without.BuyerAsync();
+                var id = await buyer.ReserveAcceptedAsync(type, quantity);
+                await buyer.UntilAsync(id, r => r.Status() == "Acquired", "the purchase is acquired");
+                purchases.Add((buyer.DefaultRequestHeaders.Authorization!.Parameter!, 4_550L * quantity));
             }
 
-            await using var with = await TestApp.StartAsync(dataDirectory: data);
-            using var organizer = await with.OrganizerAsync();
-            await TestApp.CaughtUpAsync(organizer, "loyalty");
-
-            foreach (var (token, amount) in purchases)
-            {
-                using var buyer = with.Client(token);
-                (await PointsAsync(buyer)).ShouldBe(amount / 100);
-            }
+            using var buyerWithout = without.Client(purchases[0].Token);
+            (await buyerWithout.GetAsync(new Uri("/api/me/loyalty", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         }
-        finally
+
+        await using var with = await TestApp.StartAsync(dataDirectory: data);
+        using var organizer = await with.OrganizerAsync();
+        await TestApp.CaughtUpAsync(organizer, "loyalty");
+
+        foreach (var (token, amount) in purchases)
         {
-            Directory.Delete(data, recursive: true);
+            using var buyer = with.Client(token);
+            (await PointsAsync(buyer)).ShouldBe(amount / 100);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using BoxOffice.Host.Tests.Support;
+using BoxOffice.Testing;
 
 namespace BoxOffice.Host.Tests.Replaying;
 
@@ -27,41 +28,35 @@ public sealed class ShowingADeadLetter
     [Fact]
     public async Task A_faulted_loyalty_dead_letters_the_purchase_and_a_redrive_after_a_restart_without_the_fault_gives_the_points()
     {
-        var data = Path.Combine(Path.GetTempPath(), "boxoffice-tests", Guid.NewGuid().ToString("N"));
-        try
+        using var folder = new TempDirectory("host");
+        var data = folder.Path;
+        string token;
+        long letter;
+        await using (var faulted = await StartAsync(data, "tickets.acquired.v1"))
         {
-            string token;
-            long letter;
-            await using (var faulted = await StartAsync(data, "tickets.acquired.v1"))
-            {
-                var (_, type) = await faulted.CreateEventAsync(capacity: 10, price: 2_500);
-                using var buyer = await faulted.BuyerAsync();
-                token = buyer.DefaultRequestHeaders.Authorization!.Parameter!;
-                var id = await buyer.ReserveAcceptedAsync(type, 2);
-                await buyer.UntilAsync(id, r => r.Status() == "Acquired", "the purchase is acquired whatever loyalty does");
+            var (_, type) = await faulted.CreateEventAsync(capacity: 10, price: 2_500);
+            using var buyer = await faulted.BuyerAsync();
+            token = buyer.DefaultRequestHeaders.Authorization!.Parameter!;
+            var id = await buyer.ReserveAcceptedAsync(type, 2);
+            await buyer.UntilAsync(id, r => r.Status() == "Acquired", "the purchase is acquired whatever loyalty does");
 
-                using var organizer = await faulted.OrganizerAsync();
-                await TestApp.CaughtUpAsync(organizer, "loyalty");
-                var dead = (await DeadLettersAsync(organizer)).ShouldHaveSingleItem()!;
-                dead["type"]!.GetValue<string>().ShouldBe("tickets.acquired.v1");
-                dead["attempts"]!.GetValue<int>().ShouldBe(5);
-                dead["error"]!.GetValue<string>().ShouldContain("Demo fault: consumer 'loyalty' fails on every 'tickets.acquired.v1' because the setting Messaging:Faults:loyalty is set.");
-                letter = dead["id"]!.GetValue<long>();
-                (await PointsAsync(buyer)).ShouldBe(0);
-            }
-
-            await using var restarted = await StartAsync(data, fault: null);
-            using var admin = await restarted.OrganizerAsync();
-            var redrive = await admin.PostAsync(new Uri($"/api/admin/messaging/consumers/loyalty/dead-letters/{letter}/redrive", UriKind.Relative), null, TestContext.Current.CancellationToken);
-
-            redrive.StatusCode.ShouldBe(HttpStatusCode.OK, await redrive.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-            using var sameBuyer = restarted.Client(token);
-            (await PointsAsync(sameBuyer)).ShouldBe(50);
-            (await DeadLettersAsync(admin)).ShouldBeEmpty();
+            using var organizer = await faulted.OrganizerAsync();
+            await TestApp.CaughtUpAsync(organizer, "loyalty");
+            var dead = (await DeadLettersAsync(organizer)).ShouldHaveSingleItem()!;
+            dead["type"]!.GetValue<string>().ShouldBe("tickets.acquired.v1");
+            dead["attempts"]!.GetValue<int>().ShouldBe(5);
+            dead["error"]!.GetValue<string>().ShouldContain("Demo fault: consumer 'loyalty' fails on every 'tickets.acquired.v1' because the setting Messaging:Faults:loyalty is set.");
+            letter = dead["id"]!.GetValue<long>();
+            (await PointsAsync(buyer)).ShouldBe(0);
         }
-        finally
-        {
-            Directory.Delete(data, recursive: true);
-        }
+
+        await using var restarted = await StartAsync(data, fault: null);
+        using var admin = await restarted.OrganizerAsync();
+        var redrive = await admin.PostAsync(new Uri($"/api/admin/messaging/consumers/loyalty/dead-letters/{letter}/redrive", UriKind.Relative), null, TestContext.Current.CancellationToken);
+
+        redrive.StatusCode.ShouldBe(HttpStatusCode.OK, await redrive.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        using var sameBuyer = restarted.Client(token);
+        (await PointsAsync(sameBuyer)).ShouldBe(50);
+        (await DeadLettersAsync(admin)).ShouldBeEmpty();
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using BoxOffice.Host.Tests.Support;
 using BoxOffice.Testing;
@@ -81,34 +82,79 @@ public sealed class ExpiringHolds
     }
 
     [Fact]
+    public async Task A_hold_ends_exactly_at_its_acceptance_plus_the_hold_duration_and_not_a_tick_before()
+    {
+        // On a whole millisecond (the store keeps milliseconds), so acceptance and expiry are exact instants.
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-12).ToUnixTimeMilliseconds()));
+        // Every charge fails with a 500: the payments stay Processing, and the holds keep the full ten minutes.
+        var settings = new Dictionary<string, string?> { ["PaymentGateway:FailureRate"] = "1" };
+        using var folder = new TempDirectory("host");
+        Guid eventId, earlier, held;
+        string earlierToken, token;
+        DateTimeOffset acceptedAt, endsAt;
+        await using (var app = await TestApp.StartAsync(settings, time: clock, dataDirectory: folder.Path))
+        {
+            Guid type;
+            (eventId, type) = await app.CreateEventAsync(capacity: 10);
+            using var other = await app.BuyerAsync();
+            using var buyer = await app.BuyerAsync();
+            earlierToken = other.DefaultRequestHeaders.Authorization!.Parameter!;
+            token = buyer.DefaultRequestHeaders.Authorization!.Parameter!;
+            // A hold accepted a millisecond earlier ends a millisecond earlier: its expiry shows a sweep has run.
+            earlier = await other.ReserveAcceptedAsync(type, 1);
+            clock.Advance(TimeSpan.FromMilliseconds(1));
+            acceptedAt = clock.GetUtcNow();
+            held = await buyer.ReserveAcceptedAsync(type, 2);
+            endsAt = (await buyer.ReservationAsync(held))["expiresAt"]!.GetValue<DateTimeOffset>();
+        }
+
+        endsAt.ShouldBe(acceptedAt + TimeSpan.FromMinutes(10));
+
+        // The sweep runs first thing at start-up, by the (stopped) clock: one tick before the end it takes
+        // the earlier hold and leaves this one.
+        clock.Advance(endsAt - clock.GetUtcNow() - TimeSpan.FromTicks(1));
+        await using (var app = await TestApp.StartAsync(settings, time: clock, dataDirectory: folder.Path))
+        {
+            using var other = app.Client(earlierToken);
+            using var buyer = app.Client(token);
+            await other.UntilAsync(earlier, r => r.Status() == "Expired", "the earlier hold expires", seconds: 20);
+            (await buyer.ReservationAsync(held)).Status().ShouldBe("Pending");
+            (await app.AvailableAsync(eventId)).ShouldBe(8);
+        }
+
+        // At the end itself, it expires, and the change is dated then.
+        clock.Advance(TimeSpan.FromTicks(1));
+        await using var last = await TestApp.StartAsync(settings, time: clock, dataDirectory: folder.Path);
+        using var same = last.Client(token);
+        await same.UntilAsync(held, r => r.Status() == "Expired", "the hold expires at its end", seconds: 20);
+        Convert.ToInt64(await last.ScalarAsync("tickets", $"SELECT updated_at FROM reservations WHERE id = '{held}'"), CultureInfo.InvariantCulture)
+            .ShouldBe(endsAt.ToUnixTimeMilliseconds());
+        (await last.AvailableAsync(eventId)).ShouldBe(10);
+    }
+
+    [Fact]
     public async Task Holds_that_became_overdue_while_the_host_was_down_expire_at_start_up()
     {
         var clock = Clock();
-        var data = Path.Combine(Path.GetTempPath(), "boxoffice-tests", Guid.NewGuid().ToString("N"));
-        try
+        using var folder = new TempDirectory("host");
+        var data = folder.Path;
+        Guid id, eventId;
+        string token;
+        await using (var before = await TestApp.StartAsync(time: clock, dataDirectory: data))
         {
-            Guid id, eventId;
-            string token;
-            await using (var before = await TestApp.StartAsync(time: clock, dataDirectory: data))
-            {
-                Guid type;
-                (eventId, type) = await before.CreateEventAsync(capacity: 5);
-                using var buyer = await before.BuyerAsync();
-                token = buyer.DefaultRequestHeaders.Authorization!.Parameter!;
-                id = await buyer.ReserveAcceptedAsync(type, 2, "tok_threeDSecureRequired");
-                await buyer.UntilAsync(id, r => r.PaymentStatus() == "RequiresAction", "the payment asks for the challenge");
-            }
+            Guid type;
+            (eventId, type) = await before.CreateEventAsync(capacity: 5);
+            using var buyer = await before.BuyerAsync();
+            token = buyer.DefaultRequestHeaders.Authorization!.Parameter!;
+            id = await buyer.ReserveAcceptedAsync(type, 2, "tok_threeDSecureRequired");
+            await buyer.UntilAsync(id, r => r.PaymentStatus() == "RequiresAction", "the payment asks for the challenge");
+        }
 
-            clock.Advance(TimeSpan.FromMinutes(11));
-            await using var after = await TestApp.StartAsync(time: clock, dataDirectory: data);
-            using var same = after.Client(token);
-            await same.UntilAsync(id, r => r.Status() == "Expired", "the overdue hold expires after the restart", seconds: 10);
-            (await after.AvailableAsync(eventId)).ShouldBe(5);
-        }
-        finally
-        {
-            Directory.Delete(data, recursive: true);
-        }
+        clock.Advance(TimeSpan.FromMinutes(11));
+        await using var after = await TestApp.StartAsync(time: clock, dataDirectory: data);
+        using var same = after.Client(token);
+        await same.UntilAsync(id, r => r.Status() == "Expired", "the overdue hold expires after the restart", seconds: 10);
+        (await after.AvailableAsync(eventId)).ShouldBe(5);
     }
 
     [Fact]

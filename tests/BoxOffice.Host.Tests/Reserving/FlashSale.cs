@@ -75,7 +75,7 @@ public sealed class FlashSale
         refused.ShouldNotBeEmpty();
         foreach (var response in refused)
         {
-            response.Headers.RetryAfter.ShouldNotBeNull();
+            response.Headers.RetryAfter.ShouldNotBeNull().Delta.ShouldBe(TimeSpan.FromSeconds(1));
             await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "overloaded");
         }
 

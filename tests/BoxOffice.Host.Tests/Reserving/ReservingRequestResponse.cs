@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using BoxOffice.Host.Tests.Support;
+using BoxOffice.Testing;
 
 namespace BoxOffice.Host.Tests.Reserving;
 
@@ -144,18 +145,11 @@ public sealed class ReservingRequestResponse
 
     private static async Task<Uri> ChallengeUrlAsync(HttpClient buyer)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            var mine = (JsonArray)(await TestApp.Json(await buyer.GetAsync(new Uri("/api/me/reservations", UriKind.Relative), Ct)));
-            if (mine.FirstOrDefault()?["challengeUrl"]?.GetValue<string>() is { } url)
-            {
-                return new Uri(url);
-            }
-
-            await Task.Delay(100, Ct);
-        }
-
-        throw new TimeoutException("The reservation never showed its challenge.");
+        var mine = await Eventually.HoldsAsync(
+            async () => (JsonArray)await TestApp.Json(await buyer.GetAsync(new Uri("/api/me/reservations", UriKind.Relative), Ct)),
+            m => m.FirstOrDefault()?["challengeUrl"] is not null,
+            "the reservation shows its challenge",
+            TimeSpan.FromSeconds(30));
+        return new Uri(mine[0]!["challengeUrl"]!.GetValue<string>());
     }
 }

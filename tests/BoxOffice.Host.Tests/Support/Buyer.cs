@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using BoxOffice.Testing;
 
 namespace BoxOffice.Host.Tests.Support;
 
@@ -36,25 +37,8 @@ public static class BuyerActions
     }
 
     /// <summary>Polls the reservation until the condition holds (the follow-on events have landed) or fails after the timeout.</summary>
-    public static async Task<JsonNode> UntilAsync(this HttpClient buyer, Guid id, Func<JsonNode, bool> condition, string what, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var reservation = await buyer.ReservationAsync(id);
-            if (condition(reservation))
-            {
-                return reservation;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out waiting until {what}; last seen: {reservation.ToJsonString()}");
-            }
-
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
+    public static Task<JsonNode> UntilAsync(this HttpClient buyer, Guid id, Func<JsonNode, bool> condition, string what, int seconds = 30) =>
+        Eventually.HoldsAsync(() => buyer.ReservationAsync(id), condition, what, TimeSpan.FromSeconds(seconds));
 
     public static string Status(this JsonNode reservation) => reservation["status"]!.GetValue<string>();
 

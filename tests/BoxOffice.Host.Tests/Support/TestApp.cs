@@ -207,26 +207,13 @@ public sealed class TestApp : IAsyncDisposable
         Services.GetRequiredKeyedService<BoxOffice.Messaging.Storage.ServiceDatabase>(database).CountAsync(sql);
 
     /// <summary>Waits, through the operators' API, until every subscription of a consumer has reached its log's head.</summary>
-    public static async Task CaughtUpAsync(HttpClient organizer, string consumer)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var subscriptions = (JsonArray)(await Json(await organizer.GetAsync(new Uri("/api/admin/messaging/subscriptions", UriKind.Relative), TestContext.Current.CancellationToken)));
-            var mine = subscriptions.Where(s => s!["consumer"]!.GetValue<string>() == consumer).ToList();
-            if (mine.Count > 0 && mine.All(s => s!["lag"]!.GetValue<long>() == 0))
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"{consumer} did not catch up: {subscriptions.ToJsonString()}");
-            }
-
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
+    public static Task CaughtUpAsync(HttpClient organizer, string consumer) =>
+        Eventually.HoldsAsync(
+            async () => (JsonArray)await Json(await organizer.GetAsync(new Uri("/api/admin/messaging/subscriptions", UriKind.Relative), TestContext.Current.CancellationToken)),
+            subscriptions => subscriptions.Where(s => s!["consumer"]!.GetValue<string>() == consumer).ToList() is { Count: > 0 } mine
+                && mine.All(s => s!["lag"]!.GetValue<long>() == 0),
+            $"{consumer} has caught up",
+            TimeSpan.FromSeconds(30));
 
     public static async Task<JsonNode> Json(HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))

@@ -44,23 +44,17 @@ public sealed class KeepingFilesPrivate
     [Fact]
     public async Task A_data_folder_left_open_by_an_earlier_version_is_closed_at_start()
     {
-        var data = Path.Combine(Path.GetTempPath(), "boxoffice-tests", Guid.NewGuid().ToString("N"));
+        using var folder = new TempDirectory("host");
+        var data = folder.Path;
         Directory.CreateDirectory(Path.Combine(data, "mail"));
         var old = Path.Combine(data, "mail", "old.eml");
         await File.WriteAllTextAsync(old, "Subject: old", TestContext.Current.CancellationToken);
         File.SetUnixFileMode(old, OwnerOnlyFile | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         File.SetUnixFileMode(data, OwnerOnlyFolder | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        try
-        {
-            await using var app = await TestApp.StartAsync(dataDirectory: data);
+        await using var app = await TestApp.StartAsync(dataDirectory: data);
 
-            File.GetUnixFileMode(old).ShouldBe(OwnerOnlyFile);
-            File.GetUnixFileMode(data).ShouldBe(OwnerOnlyFolder);
-            File.GetUnixFileMode(Path.Combine(data, "mail")).ShouldBe(OwnerOnlyFolder);
-        }
-        finally
-        {
-            Directory.Delete(data, recursive: true);
-        }
+        File.GetUnixFileMode(old).ShouldBe(OwnerOnlyFile);
+        File.GetUnixFileMode(data).ShouldBe(OwnerOnlyFolder);
+        File.GetUnixFileMode(Path.Combine(data, "mail")).ShouldBe(OwnerOnlyFolder);
     }
 }

@@ -44,8 +44,11 @@ public sealed class LimitingRates
         served.ShouldBeLessThanOrEqualTo(cap);
         served.ShouldBeGreaterThan(0);
         limited.Count.ShouldBe(1_000 - served);
-        limited[0].Headers.RetryAfter.ShouldNotBeNull();
-        await limited[0].ShouldBeProblemAsync(HttpStatusCode.TooManyRequests, "rate-limited");
+        // The wait for the next token, which refills every 60 s / ReservationsPerMinutePerUser, in whole seconds; the detail says the same.
+        var retryAfter = (int)limited[0].Headers.RetryAfter.ShouldNotBeNull().Delta.ShouldNotBeNull().TotalSeconds;
+        retryAfter.ShouldBeInRange(1, (int)Math.Ceiling(60.0 / Defaults.ReservationsPerMinutePerUser));
+        (await limited[0].ShouldBeProblemAsync(HttpStatusCode.TooManyRequests, "rate-limited"))["detail"]!.GetValue<string>()
+            .ShouldEndWith($"Try again in {retryAfter} s.");
         // What got through was decided as usual: one pending reservation per buyer and event.
         (await app.AvailableAsync(eventId)).ShouldBe(999);
 
@@ -67,8 +70,9 @@ public sealed class LimitingRates
         }
 
         answers.Take(Defaults.LoginsPerMinutePerAddress).ShouldAllBe(a => a.StatusCode != HttpStatusCode.TooManyRequests);
-        answers[^1].Headers.RetryAfter.ShouldNotBeNull();
-        await answers[^1].ShouldBeProblemAsync(HttpStatusCode.TooManyRequests, "rate-limited");
+        // A fixed one-minute window: the first request beyond it is told to wait the window's length.
+        answers[^1].Headers.RetryAfter.ShouldNotBeNull().Delta.ShouldBe(TimeSpan.FromMinutes(1));
+        (await answers[^1].ShouldBeProblemAsync(HttpStatusCode.TooManyRequests, "rate-limited"))["detail"]!.GetValue<string>().ShouldEndWith("Try again in 60 s.");
     }
 
     [Fact]

@@ -29,7 +29,12 @@ public sealed class StreamingNotifications
         frame.Json.GetProperty("kind").GetString().ShouldBe("tickets-acquired");
         frame.Json.GetProperty("reservationId").GetGuid().ShouldBe(acquired.ReservationId);
         frame.Json.GetProperty("text").GetString().ShouldBe(mail.Text);
-        (await stream.StaysQuietAsync(TimeSpan.FromMilliseconds(300))).ShouldBeTrue("another buyer's notification is not pushed here");
+
+        // Another buyer's later notification, then this buyer's: the next frame is this buyer's.
+        await world.PublishAsync(Scenario.Acquired(other, hamlet));
+        var next = Scenario.Acquired(buyer, hamlet);
+        await world.PublishAsync(next);
+        (await stream.NextAsync()).Json.GetProperty("reservationId").GetGuid().ShouldBe(next.ReservationId, "another buyer's notification is not pushed here");
     }
 
     [Fact]
@@ -59,7 +64,11 @@ public sealed class StreamingNotifications
         missed.Select(f => f.Id).ShouldBe(ids.Skip(1).Take(2));
         live.Id.ShouldBe(ids[3]);
         live.Json.GetProperty("text").GetString()!.ShouldContain("declined");
-        (await again.StaysQuietAsync(TimeSpan.FromMilliseconds(300))).ShouldBeTrue("nothing is sent twice");
+
+        // A later notification is the next frame: nothing was sent twice before it.
+        var marker = Scenario.Acquired(buyer, hamlet);
+        await world.PublishAsync(marker);
+        (await again.NextAsync()).Json.GetProperty("reservationId").GetGuid().ShouldBe(marker.ReservationId, "nothing is sent twice");
     }
 
     [Fact]
@@ -113,7 +122,7 @@ public sealed class StreamingNotifications
             world.Get("/api/me/notifications/stream", buyer), HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
 
         third.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
-        third.Headers.RetryAfter.ShouldNotBeNull();
+        third.Headers.RetryAfter.ShouldNotBeNull().Delta.ShouldBe(TimeSpan.FromSeconds(10));
         using var problem = JsonDocument.Parse(await third.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         problem.RootElement.GetProperty("type").GetString().ShouldBe("https://boxoffice.local/problems/too-many-streams");
         using var othersStream = await SseClient.ConnectAsync(world, other);

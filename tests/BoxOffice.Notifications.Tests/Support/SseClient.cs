@@ -80,20 +80,6 @@ internal sealed class SseClient : IDisposable
         }
     }
 
-    /// <summary>True when nothing but heartbeats arrives for <paramref name="quiet"/>.</summary>
-    public async Task<bool> StaysQuietAsync(TimeSpan quiet)
-    {
-        try
-        {
-            await NextAsync(timeout: quiet);
-            return false;
-        }
-        catch (OperationCanceledException)
-        {
-            return true;
-        }
-    }
-
     public void Dispose()
     {
         _reader.Dispose();

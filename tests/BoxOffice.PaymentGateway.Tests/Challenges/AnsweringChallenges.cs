@@ -50,7 +50,11 @@ public sealed class AnsweringChallenges
         data.GetProperty("amount").GetInt64().ShouldBe(7_500);
         data.Str("currency").ShouldBe("eur");
         data.GetProperty("metadata").Str("reservationId").ShouldBe("res-3ds");
-        (await listener.StaysQuietAsync(TimeSpan.FromMilliseconds(300))).ShouldBeTrue();
+
+        // Once a later payment's webhook has come, this one has come exactly once and none is left to send.
+        (await listener.BeforeWebhookOfAsync(await gateway.LaterSucceededIntentAsync())).ShouldBeEmpty();
+        (await gateway.DeliveredOutboxAsync()).ShouldBe([(1, true, null), (1, true, null)]);
+        listener.Unread.ShouldBe(0, "nothing came after the later payment's webhook");
     }
 
     [Fact]
@@ -67,7 +71,11 @@ public sealed class AnsweringChallenges
         (await answer.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("not right");
         (await gateway.GetJsonAsync($"/v1/payment_intents/{intent.Str("id")}")).Str("status").ShouldBe("requires_action");
         (await gateway.LedgerAsync()).ShouldBeEmpty();
-        (await listener.StaysQuietAsync(TimeSpan.FromMilliseconds(300))).ShouldBeTrue();
+
+        // A later payment's webhook is the first to come: the refused code sent none.
+        (await listener.BeforeWebhookOfAsync(await gateway.LaterSucceededIntentAsync())).ShouldBeEmpty();
+        (await gateway.DeliveredOutboxAsync()).ShouldHaveSingleItem();
+        listener.Unread.ShouldBe(0, "nothing came after the later payment's webhook");
     }
 
     [Fact]

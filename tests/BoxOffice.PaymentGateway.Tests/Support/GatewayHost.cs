@@ -63,10 +63,10 @@ internal sealed class GatewayHost : IAsyncDisposable
     public Task<HttpResponseMessage> RefundAsync(string key, string paymentIntent, long? amount = null) =>
         PostAsync("/v1/refunds", key, new { paymentIntent, amount });
 
-    /// <summary>Creates an intent that needs the 3-D Secure challenge (7,500 on reservation res-3ds).</summary>
-    public async Task<(JsonElement Intent, Uri Challenge)> RequireActionAsync()
+    /// <summary>Creates an intent that needs the 3-D Secure challenge (7,500 on reservation res-3ds unless told).</summary>
+    public async Task<(JsonElement Intent, Uri Challenge)> RequireActionAsync(string reservationId = "res-3ds")
     {
-        using var response = await CreateIntentAsync("key-3ds", "tok_threeDSecureRequired", amount: 7_500, reservationId: "res-3ds");
+        using var response = await CreateIntentAsync("key-" + reservationId, "tok_threeDSecureRequired", amount: 7_500, reservationId: reservationId);
         var intent = await response.JsonAsync();
         return (intent, new Uri(intent.Str("challengeUrl")));
     }
@@ -95,6 +95,38 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     public async Task<List<JsonElement>> LedgerAsync(string? reservationId = null) =>
         (await GetJsonAsync(reservationId is null ? "/v1/ledger" : $"/v1/ledger?reservationId={Uri.EscapeDataString(reservationId)}")).EnumerateArray().ToList();
+
+    /// <summary>
+    /// Pays a second intent's challenge and returns that intent's id: its webhook is written after every
+    /// earlier one, and the sender sends them in that order, so it is the marker to read up to.
+    /// </summary>
+    public async Task<string> LaterSucceededIntentAsync()
+    {
+        var (intent, challenge) = await RequireActionAsync("res-later");
+        using var answer = await AnswerChallengeAsync(challenge, "code", "123456");
+        answer.EnsureSuccessStatusCode();
+        return intent.Str("id");
+    }
+
+    /// <summary>The gateway's webhook outbox, in the order written: attempts made, whether delivered, the last error.</summary>
+    public async Task<List<(int Attempts, bool Delivered, string? LastError)>> OutboxAsync()
+    {
+        await using var connection = await Services.GetRequiredService<Storage.GatewayDatabase>().OpenReadAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT attempts, delivered_at IS NOT NULL, last_error FROM webhooks ORDER BY seq";
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        var rows = new List<(int, bool, string?)>();
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            rows.Add((reader.GetInt32(0), reader.GetBoolean(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The outbox once every webhook in it has been delivered (the receiver's answer is recorded just after it is given).</summary>
+    public Task<List<(int Attempts, bool Delivered, string? LastError)>> DeliveredOutboxAsync() =>
+        Eventually.HoldsAsync(OutboxAsync, o => o.All(w => w.Delivered), "every webhook is recorded delivered");
 
     public async Task<int> ChargesAsync() => (await LedgerAsync()).Count(e => e.GetProperty("kind").GetString() == "charge");
 

@@ -55,11 +55,19 @@ internal sealed class WebhookListener : IAsyncDisposable
         return await _received.Reader.ReadAsync(cts.Token);
     }
 
-    /// <summary>True if nothing more arrives within the wait.</summary>
-    public async Task<bool> StaysQuietAsync(TimeSpan wait)
+    /// <summary>How many have arrived and not been read yet.</summary>
+    public int Unread => _received.Reader.Count;
+
+    /// <summary>What arrives before the webhook of <paramref name="intentId"/> (a later one, the marker), which is read too.</summary>
+    public async Task<List<ReceivedWebhook>> BeforeWebhookOfAsync(string intentId)
     {
-        await Task.Delay(wait, TestContext.Current.CancellationToken);
-        return !_received.Reader.TryPeek(out _);
+        var before = new List<ReceivedWebhook>();
+        while (await NextAsync() is var webhook && webhook.Json.GetProperty("data").GetProperty("id").GetString() != intentId)
+        {
+            before.Add(webhook);
+        }
+
+        return before;
     }
 
     /// <summary>Checks the signature the way a merchant would, independently of the gateway's code.</summary>

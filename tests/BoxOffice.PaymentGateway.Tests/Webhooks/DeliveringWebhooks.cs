@@ -1,5 +1,6 @@
 using BoxOffice.PaymentGateway.Tests.Support;
 using BoxOffice.PaymentGateway.Webhooks;
+using BoxOffice.Testing;
 
 namespace BoxOffice.PaymentGateway.Tests.Webhooks;
 
@@ -20,7 +21,11 @@ public sealed class DeliveringWebhooks
         var accepted = await listener.NextAsync();
         accepted.Json.Str("id").ShouldBe(refused.Json.Str("id"));
         accepted.Body.ShouldBe(refused.Body);
-        (await listener.StaysQuietAsync(TimeSpan.FromMilliseconds(1_500))).ShouldBeTrue();
+
+        // Once a later payment's webhook has come, none came again, and none is left to send: refused once, then delivered.
+        (await listener.BeforeWebhookOfAsync(await gateway.LaterSucceededIntentAsync())).ShouldBeEmpty();
+        (await gateway.DeliveredOutboxAsync()).ShouldBe([(2, true, null), (1, true, null)]);
+        listener.Unread.ShouldBe(0, "nothing came after the later payment's webhook");
     }
 
     [Fact]
@@ -30,7 +35,9 @@ public sealed class DeliveringWebhooks
         await using var gateway = await GatewayHost.StartAsync();
         var (_, challenge) = await gateway.RequireActionAsync();
         using var answer = await gateway.AnswerChallengeAsync(challenge, "code", "123456");
-        await Task.Delay(300, TestContext.Current.CancellationToken);
+        var unsent = await Eventually.HoldsAsync(gateway.OutboxAsync, o => o.Count == 1 && o[0].Attempts >= 1, "the sender has tried without a target");
+        unsent[0].Delivered.ShouldBeFalse();
+        unsent[0].LastError.ShouldNotBeNull().ShouldStartWith("no webhook target is set");
 
         gateway.SendWebhooksTo(listener.Url);
 

@@ -119,9 +119,12 @@ public sealed class Charging
     }
 
     [Fact]
-    public async Task Many_payments_through_few_slots_are_all_charged()
+    public async Task Many_payments_through_few_slots_are_all_charged_never_more_than_the_slots_at_once()
     {
-        await using var world = await PaymentsWorld.StartAsync(payments: new() { ["MaxInFlight"] = "2" });
+        // Every charge takes 50 ms at the gateway, so calls started together overlap there.
+        await using var world = await PaymentsWorld.StartAsync(
+            gateway: new() { ["LatencyMedianMs"] = "50", ["LatencyP99Ms"] = "50" },
+            payments: new() { ["MaxInFlight"] = "2" });
         var reservations = Enumerable.Range(0, 30).Select(_ => Scenario.Held("tok_visa")).ToList();
 
         foreach (var held in reservations)
@@ -134,5 +137,8 @@ public sealed class Charging
             await world.OutcomeAsync<PaymentSucceeded>(held);
             (await world.LedgerAsync(held.ReservationId)).ShouldHaveSingleItem();
         }
+
+        // Both slots were used (so the count can see a third), and never more.
+        world.MostChargesInFlight.ShouldBe(2);
     }
 }

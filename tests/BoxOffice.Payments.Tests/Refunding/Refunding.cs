@@ -15,8 +15,16 @@ public sealed class Refunding
 
         await world.RefundAsync(held);
         await world.RefundAsync(held);
-
         var refunded = await world.OutcomeAsync<PaymentRefunded>(held);
+
+        // A later reservation's refund is asked for after both copies: once it is answered, the second
+        // copy of the first request has been consumed and any refund it caused has been called.
+        var later = Scenario.Held("tok_visa");
+        await world.PublishAsync(later);
+        await world.OutcomeAsync<PaymentSucceeded>(later);
+        await world.RefundAsync(later);
+        await world.OutcomeAsync<PaymentRefunded>(later);
+
         refunded.PaymentId.ShouldBe(succeeded.PaymentId);
         refunded.Amount.ShouldBe(held.Amount);
         refunded.Currency.ShouldBe(held.Currency);

@@ -24,6 +24,8 @@ internal sealed class PaymentsWorld : IAsyncDisposable
     public const string WebhookSecret = "whsec_payments_world_test_secret";
 
     private readonly TempDirectory _dir = new("payments");
+    private int _chargesInFlight;
+    private int _mostChargesInFlight;
     private WebApplication? _gateway;
     private ModuleHost? _payments;
 
@@ -43,6 +45,9 @@ internal sealed class PaymentsWorld : IAsyncDisposable
     public ConcurrentQueue<(string Signature, byte[] Body)> Webhooks { get; } = new();
 
     public IServiceProvider PaymentsServices => Payments.Services;
+
+    /// <summary>The most charge calls (<c>POST /v1/payment_intents</c>) the gateway was answering at one time.</summary>
+    public int MostChargesInFlight => Volatile.Read(ref _mostChargesInFlight);
 
     private ModuleHost Payments => _payments ?? throw new InvalidOperationException("Payments is not running.");
 
@@ -153,6 +158,19 @@ internal sealed class PaymentsWorld : IAsyncDisposable
         _dir.Dispose();
     }
 
+    internal void ChargeStarted()
+    {
+        var now = Interlocked.Increment(ref _chargesInFlight);
+        int most;
+        do
+        {
+            most = Volatile.Read(ref _mostChargesInFlight);
+        }
+        while (now > most && Interlocked.CompareExchange(ref _mostChargesInFlight, now, most) != most);
+    }
+
+    internal void ChargeEnded() => Interlocked.Decrement(ref _chargesInFlight);
+
     private async Task StartGatewayAsync(Dictionary<string, string?> settings, int port)
     {
         var gateway = PaymentGatewayApp.Build([], b =>
@@ -169,6 +187,7 @@ internal sealed class PaymentsWorld : IAsyncDisposable
 
             b.Configuration["Logging:LogLevel:Default"] = "Warning";
             b.Logging.ClearProviders().AddSimpleConsole();
+            b.Services.AddSingleton<IStartupFilter>(new CountingCharges(this));
         });
         await gateway.StartAsync(TestContext.Current.CancellationToken);
         _gateway = gateway;
@@ -216,6 +235,33 @@ internal sealed class PaymentsWorld : IAsyncDisposable
             }),
         };
     }
+}
+
+/// <summary>Counts the charge calls the gateway is answering, first thing in its pipeline, as Payments' calls arrive.</summary>
+internal sealed class CountingCharges(PaymentsWorld world) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (context, nextMiddleware) =>
+        {
+            if (!HttpMethods.IsPost(context.Request.Method) || context.Request.Path != "/v1/payment_intents")
+            {
+                await nextMiddleware(context);
+                return;
+            }
+
+            world.ChargeStarted();
+            try
+            {
+                await nextMiddleware(context);
+            }
+            finally
+            {
+                world.ChargeEnded();
+            }
+        });
+        next(app);
+    };
 }
 
 internal sealed record LoggedEvent(long Sequence, string Type, Guid CorrelationId, string Payload);

@@ -38,8 +38,23 @@ public sealed class ReceivingWebhooks
         (await world.TypesAsync(held)).ShouldBe(["payments.requires-action.v1", "payments.succeeded.v1"]);
         (await world.LedgerAsync(held.ReservationId)).ShouldHaveSingleItem().Kind.ShouldBe("charge");
 
+        // A later payment's webhook, sent after this one: once it has arrived, this one has come exactly once.
+        var later = Scenario.Held("tok_threeDSecureRequired");
+        await world.PublishAsync(later);
+        var laterAction = await world.OutcomeAsync<PaymentRequiresAction>(later);
+        using (var laterAnswer = await world.Http.PostAsync(laterAction.ChallengeUrl,
+            new FormUrlEncodedContent([new("code", "123456")]), TestContext.Current.CancellationToken))
+        {
+            laterAnswer.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        await world.OutcomeAsync<PaymentSucceeded>(later);
+        var intentId = (await world.PaymentAsync(held.ReservationId))!.IntentId;
+        var laterIntentId = (await world.PaymentAsync(later.ReservationId))!.IntentId;
+        world.Webhooks.Select(w => IntentOf(w.Body)).ShouldBe([intentId, laterIntentId]);
+
         // The gateway's own webhook, delivered again exactly as it came: nothing new happens.
-        var (signature, body) = world.Webhooks.ShouldHaveSingleItem();
+        var (signature, body) = world.Webhooks.First();
         using var replay = await PostWebhookAsync(world, signature, body);
         replay.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await world.TypesAsync(held)).ShouldBe(["payments.requires-action.v1", "payments.succeeded.v1"]);
@@ -138,6 +153,12 @@ public sealed class ReceivingWebhooks
         await world.OutcomeAsync<PaymentSucceeded>(held);
         (await world.PaymentAsync(held.ReservationId))!.IntentId.ShouldBe(intentId);
         rejections.Reasons.Count.ShouldBe(3);
+    }
+
+    private static string? IntentOf(byte[] webhook)
+    {
+        using var json = JsonDocument.Parse(webhook);
+        return json.RootElement.GetProperty("data").GetProperty("id").GetString();
     }
 
     private static byte[] Succeeded(string intentId, long amount, string currency, Guid reservationId) =>
