@@ -33,8 +33,9 @@ public sealed class AConsumerAddedLater
 
         foreach (var buyer in buyers)
         {
+            // Until the gateway's probe finds the new instance ready it answers 503 problem details, with no points: not yet.
             var points = await Eventually.HoldsAsync(
-                async () => (await Deployment.Json(await buyer.GetAsync(new Uri("/api/me/loyalty", UriKind.Relative), TestContext.Current.CancellationToken)))["points"]!.GetValue<long>(),
+                async () => (await Deployment.Json(await buyer.GetAsync(new Uri("/api/me/loyalty", UriKind.Relative), TestContext.Current.CancellationToken)))["points"]?.GetValue<long>() ?? 0,
                 p => p > 0, "the new consumer credits a purchase made before it existed", TimeSpan.FromSeconds(90));
             points.ShouldBeGreaterThan(0);
         }
