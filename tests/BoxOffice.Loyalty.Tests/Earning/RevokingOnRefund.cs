@@ -17,15 +17,9 @@ public sealed class RevokingOnRefund
     [Fact]
     public async Task Points_earned_on_a_purchase_are_revoked_when_it_is_refunded_and_other_purchases_keep_theirs()
     {
-        await using var host = await ModuleHost.StartAsync(new ModuleHostOptions
-        {
-            Module = "loyalty",
-            Upstream = ["tickets", "payments"],
-            Add = (messaging, configuration) => messaging.AddLoyalty(configuration),
-            Map = app => app.MapLoyalty(app.Configuration),
-        });
+        await using var host = await StartLoyaltyAsync();
         var buyer = Guid.CreateVersion7();
-        var token = host.Token(new TokenHolder(buyer, $"buyer-{buyer:N}@example.test", "Ada Lovelace", new DateOnly(1990, 1, 1), [Roles.Buyer]));
+        var token = BuyerToken(host, buyer);
         var refunded = Acquired(buyer, 4_550);
         var kept = Acquired(buyer, 12_000);
 
@@ -49,15 +43,9 @@ public sealed class RevokingOnRefund
     [Fact]
     public async Task A_refund_delivered_twice_revokes_the_points_once()
     {
-        await using var host = await ModuleHost.StartAsync(new ModuleHostOptions
-        {
-            Module = "loyalty",
-            Upstream = ["tickets", "payments"],
-            Add = (messaging, configuration) => messaging.AddLoyalty(configuration),
-            Map = app => app.MapLoyalty(app.Configuration),
-        });
+        await using var host = await StartLoyaltyAsync();
         var buyer = Guid.CreateVersion7();
-        var token = host.Token(new TokenHolder(buyer, $"buyer-{buyer:N}@example.test", "Ada Lovelace", new DateOnly(1990, 1, 1), [Roles.Buyer]));
+        var token = BuyerToken(host, buyer);
         var first = Acquired(buyer, 4_550);
         var second = Acquired(buyer, 2_000);
         await host.PublishAsync(first, second);
@@ -84,4 +72,15 @@ public sealed class RevokingOnRefund
     private sealed record Loyalty(long Points, List<Entry> History);
 
     private sealed record Entry(Guid ReservationId, string Kind, long Points, string Reason, DateTimeOffset OccurredAt);
+
+    private static Task<ModuleHost> StartLoyaltyAsync() => ModuleHost.StartAsync(new ModuleHostOptions
+    {
+        Module = "loyalty",
+        Upstream = ["tickets", "payments"],
+        Add = (messaging, configuration) => messaging.AddLoyalty(configuration),
+        Map = app => app.MapLoyalty(app.Configuration),
+    });
+
+    private static string BuyerToken(ModuleHost host, Guid buyer) =>
+        host.Token(new TokenHolder(buyer, $"buyer-{buyer:N}@example.test", "Ada Lovelace", new DateOnly(1990, 1, 1), [Roles.Buyer]));
 }
